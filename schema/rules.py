@@ -1,0 +1,296 @@
+"""The catalogue of rules: each one declared once, and read by the docs, `validate`, `check` and `audit`.
+
+A rule's predicate lives in ``generator/checks/`` under the same id; a test keeps the two sets equal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Scope(StrEnum):
+    VALUES = "values"
+    """A deployment values file (`validate`, and `build` before it renders)."""
+    CONF = "conf"
+    """An existing redis.conf / sentinel.conf (`check`)."""
+    SERVER = "server"
+    """A running server (`audit`)."""
+
+
+ALL_SCOPES = frozenset(Scope)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    why: str
+    fix: str
+    scopes: frozenset[Scope] = ALL_SCOPES
+
+    @property
+    def category(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+_QUEUE_LOSS = (
+    "Pending background jobs are lost: secret syncs to third-party integrations, secret rotations and webhook "
+    "deliveries do not complete, silently, and there is no way to replay them from PostgreSQL."
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        id="persistence.aof",
+        severity=Severity.ERROR,
+        summary="AOF persistence must be on (`appendonly yes`)",
+        why="Infisical keeps its BullMQ job queues in Redis. Without AOF a restart loses every write since the "
+        f"last snapshot, or everything when snapshots are off. {_QUEUE_LOSS}",
+        fix="appendonly yes",
+    ),
+    Rule(
+        id="persistence.appendfsync",
+        severity=Severity.WARNING,
+        summary="`appendfsync` should be `everysec`",
+        why="`everysec` loses at most about a second of writes when the whole machine fails, at about 70% of "
+        "the throughput of no persistence. `always` halves throughput again; `no` leaves flushing to the OS "
+        "(typically 30 s of writes at risk on a power loss).",
+        fix="appendfsync everysec",
+    ),
+    Rule(
+        id="persistence.rdb",
+        severity=Severity.WARNING,
+        summary="RDB snapshots should run as a second safety net",
+        why="A snapshot is a compact point-in-time copy to back up and to recover from if the AOF is damaged. "
+        "`save \"\"` turns snapshots off.",
+        fix="save 3600 1\nsave 300 100\nsave 60 10000",
+    ),
+    Rule(
+        id="persistence.aof-rewrite",
+        severity=Severity.WARNING,
+        summary="Automatic AOF rewrites must stay on",
+        why="With `auto-aof-rewrite-percentage 0` the AOF only grows, until the volume is full and Redis stops "
+        "accepting writes.",
+        fix="auto-aof-rewrite-percentage 100\nauto-aof-rewrite-min-size 64mb",
+    ),
+    Rule(
+        id="persistence.fsync-on-rewrite",
+        severity=Severity.WARNING,
+        summary="`no-appendfsync-on-rewrite` should be `no`",
+        why="With `yes`, Redis stops fsyncing the AOF while a rewrite or snapshot runs: a machine failure then "
+        "can lose far more than a second of queued jobs.",
+        fix="no-appendfsync-on-rewrite no",
+    ),
+    Rule(
+        id="memory.noeviction",
+        severity=Severity.ERROR,
+        summary="`maxmemory-policy` must be `noeviction`",
+        why="Any other policy lets Redis delete keys under memory pressure, and BullMQ's lock and job keys carry "
+        f"TTLs, so even `volatile-*` policies drop live queue state. {_QUEUE_LOSS} BullMQ itself says "
+        "`noeviction` is the only setting that guarantees correct queues.",
+        fix="maxmemory-policy noeviction",
+    ),
+    Rule(
+        id="memory.maxmemory",
+        severity=Severity.WARNING,
+        summary="`maxmemory` should be set explicitly",
+        why="With no limit Redis grows until the kernel's OOM killer ends it, or until the fork of an AOF "
+        "rewrite fails. With `noeviction` and a limit, Redis refuses new writes with a clear error instead, "
+        "and keeps every job it has.",
+        fix="maxmemory <37.5% of the machine's RAM, see the sizing page>",
+    ),
+    Rule(
+        id="memory.headroom",
+        severity=Severity.WARNING,
+        summary="`maxmemory` should leave room for the OS and the rewrite fork",
+        why="The fork of `BGREWRITEAOF` / `BGSAVE` can need as much memory again as the dataset; a `maxmemory` "
+        "above the tier's derived limit risks the OOM killer during a rewrite.",
+        fix="memory.maxmemory: auto (or at most the tier's derived maxmemory)",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="version.supported",
+        severity=Severity.ERROR,
+        summary="The server must be a Redis or Valkey line this project supports",
+        why="Infisical supports Redis 6.x and 7.x; BullMQ refuses Redis below 5. Directives differ between "
+        "lines, so generated files are only right for a known line.",
+        fix="redis_version: \"7.0\" (or 6.2, 7.2, 7.4, valkey-7.2, valkey-8.0, valkey-8.1)",
+    ),
+    Rule(
+        id="version.recommended",
+        severity=Severity.WARNING,
+        summary="Redis 6.2 or newer is recommended",
+        why="Infisical recommends 6.2 as the minimum; BullMQ warns below it.",
+        fix="Upgrade to Redis 6.2 or newer (7.x recommended).",
+        scopes=frozenset({Scope.SERVER}),
+    ),
+    Rule(
+        id="version.directive",
+        severity=Severity.ERROR,
+        summary="Every directive must exist in the target server line",
+        why="Redis stops at start-up with `FATAL CONFIG FILE ERROR` on a directive it does not know, e.g. "
+        "`appenddirname` or `enable-debug-command` on 6.2.",
+        fix="Remove the directive, or target a server line that has it.",
+        scopes=frozenset({Scope.VALUES, Scope.CONF}),
+    ),
+    Rule(
+        id="commands.required",
+        severity=Severity.ERROR,
+        summary="Commands Infisical, BullMQ and Sentinel need must not be renamed or disabled",
+        why="ioredis's ready check and BullMQ send INFO; BullMQ runs every queue operation as a Lua script "
+        "(EVAL, EVALSHA, SCRIPT); Sentinel needs CONFIG, REPLICAOF, PING, PUBLISH, SUBSCRIBE, MULTI and EXEC.",
+        fix="Drop the `rename-command` line; restrict commands with ACLs instead.",
+        scopes=frozenset({Scope.VALUES, Scope.CONF}),
+    ),
+    Rule(
+        id="auth.required",
+        severity=Severity.WARNING,
+        summary="Redis should require a password",
+        why="Redis holds Infisical's sessions and job payloads; anyone who reaches the port can read them or "
+        "FLUSHALL the queues.",
+        fix="requirepass <32+ random letters and digits> (auth.enabled: true in a values file)",
+    ),
+    Rule(
+        id="auth.placeholder",
+        severity=Severity.ERROR,
+        summary="A password placeholder from the generator is still in place",
+        why="Generated files carry `replace-me-...` placeholders instead of real passwords. Deployed as-is, "
+        "the password is public.",
+        fix="Pass the real password at start-up, or render with `--resolve-secrets`.",
+        scopes=frozenset({Scope.CONF, Scope.SERVER}),
+    ),
+    Rule(
+        id="auth.literal-password",
+        severity=Severity.ERROR,
+        summary="A values file names where a password comes from, never the password itself",
+        why="Values files are committed and reviewed; a password in one is a leaked password.",
+        fix="auth.password: {env: REDIS_PASSWORD} or {secret: {name: redis, key: redis-password}}",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="auth.password-strength",
+        severity=Severity.WARNING,
+        summary="Passwords should be 32 or more random letters and digits",
+        why="Such a password needs no escaping in redis.conf, survives Sentinel's unquoted rewrite of its "
+        "config file, and needs no percent-encoding in a `redis://` URL.",
+        fix="python -m generator password",
+        scopes=frozenset({Scope.CONF}),
+    ),
+    Rule(
+        id="auth.sentinel-rewrite",
+        severity=Severity.ERROR,
+        summary="Sentinel passwords must survive Sentinel's own config rewrite",
+        why="Sentinel writes `auth-pass`, `auth-user`, `sentinel-pass` and `sentinel-user` back unquoted: a "
+        "value with a space, quote or backslash works on the first start and breaks the restart after the "
+        "first failover.",
+        fix="Use a password of letters and digits only (python -m generator password).",
+        scopes=frozenset({Scope.CONF}),
+    ),
+    Rule(
+        id="network.exposed",
+        severity=Severity.ERROR,
+        summary="A server without a password must not switch protected mode off",
+        why="`protected-mode no` with no password lets every host that reaches the port run any command.",
+        fix="requirepass <password> (or protected-mode yes)",
+        scopes=frozenset({Scope.CONF, Scope.SERVER}),
+    ),
+    Rule(
+        id="tls.auth-clients",
+        severity=Severity.ERROR,
+        summary="With TLS on, `tls-auth-clients` must be `no` or `optional`",
+        why="The default `yes` demands a client certificate; Infisical's Node client presents none, so it "
+        "cannot connect at all.",
+        fix="tls-auth-clients no",
+    ),
+    Rule(
+        id="tls.ca",
+        severity=Severity.ERROR,
+        summary="With TLS on, a CA file or directory must be set",
+        why="Redis does not use the system trust store: without `tls-ca-cert-file` or `tls-ca-cert-dir` it "
+        "refuses to start with TLS.",
+        fix="tls-ca-cert-file /tls/ca.crt",
+        scopes=frozenset({Scope.VALUES, Scope.CONF}),
+    ),
+    Rule(
+        id="mode.supported",
+        severity=Severity.ERROR,
+        summary="Mode must be standalone, sentinel or cluster",
+        why="Active-Active geo-replication is not supported: its conflict-free merges break BullMQ's locks and "
+        "job state. For several regions, run an independent Redis per region and Infisical's own "
+        "replication between them.",
+        fix="mode: standalone | sentinel | cluster",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="mode.section",
+        severity=Severity.ERROR,
+        summary="The mode's own section must be present, and no other mode's",
+        why="`sentinel:` describes the Sentinel topology and `cluster:` the cluster nodes; a section for "
+        "another mode is a sign the file says two different things.",
+        fix="Keep only the section named by `mode`.",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="ha.failover",
+        severity=Severity.WARNING,
+        summary="Production deployments should fail over automatically",
+        why="A single Redis is a single point of failure for every background job. Use Sentinel, Cluster or a "
+        "managed Redis with automatic failover.",
+        fix="mode: sentinel (or a managed Redis with failover; then ignore_rules: [ha.failover])",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="sentinel.quorum",
+        severity=Severity.ERROR,
+        summary="The Sentinel quorum must be reachable and a majority",
+        why="A quorum above the number of Sentinels never fails over; one below a majority lets a minority "
+        "partition promote a second master and split the queues.",
+        fix="quorum = floor(sentinels / 2) + 1, e.g. 2 of 3",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="sentinel.count",
+        severity=Severity.WARNING,
+        summary="Run at least three Sentinels, on separate hosts",
+        why="With fewer than three, losing one host can leave no majority to authorise a failover.",
+        fix="Three Sentinels, quorum 2",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="cluster.masters",
+        severity=Severity.ERROR,
+        summary="A cluster needs at least three masters",
+        why="`redis-cli --cluster create` refuses fewer, and a majority of masters must agree on a failover.",
+        fix="At least 3 masters: nodes = masters x (1 + replicas_per_master)",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="cluster.replicas",
+        severity=Severity.WARNING,
+        summary="Every cluster master should have a replica",
+        why="Without replicas a failed master takes its slots, and the queues hashed there, offline.",
+        fix="cluster.replicas_per_master: 1",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
+        id="cluster.replicaof",
+        severity=Severity.ERROR,
+        summary="No `replicaof` in a cluster node's config",
+        why="Redis refuses to start with `replicaof` and `cluster-enabled yes`; replicas are assigned by the "
+        "cluster itself.",
+        fix="Remove replicaof; use redis-cli --cluster create ... --cluster-replicas 1",
+        scopes=frozenset({Scope.CONF}),
+    ),
+)
+
+RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+
+def rule(rule_id: str) -> Rule:
+    return RULES_BY_ID[rule_id]

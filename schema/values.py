@@ -1,0 +1,385 @@
+"""The deployment values file a user writes: one YAML file, one Redis deployment for Infisical.
+
+Errors that belong to a rule carry the rule id in their pydantic error type (``rule:<id>``), so `validate`
+reports them under that rule. Messages never contain the offending value: it may be a password.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from schema.env_vars import HOST_PORT
+from schema.modes import MODES, SUPPORTED_MODES
+from schema.sizing import TIERS, Tier, TierName
+from schema.units import parse_kube_quantity, parse_redis_memory
+from schema.versions import SUPPORTED_TARGETS, ServerTarget, parse_target
+
+EvictionPolicy = Literal[
+    "noeviction",
+    "allkeys-lru",
+    "allkeys-lfu",
+    "allkeys-random",
+    "volatile-lru",
+    "volatile-lfu",
+    "volatile-random",
+    "volatile-ttl",
+]
+Fsync = Literal["everysec", "always", "no"]
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=253)]
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+def _doc(default: Any, description: str, example: Any = None, **constraints: Any) -> Any:
+    """A field with its description and example, the one place the docs and the JSON Schema read them."""
+    extra = {"example": example} if example is not None else None
+    if callable(default):
+        return Field(default_factory=default, description=description, json_schema_extra=extra, **constraints)
+    return Field(default, description=description, json_schema_extra=extra, **constraints)
+
+
+REQUIRED: Any = ...
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HostPort(_Section):
+    """``host:port``, written in a values file as one string, the way Infisical's host lists take it."""
+
+    host: str
+    port: int = Field(ge=1, le=65535)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not HOST_PORT.match(value):
+                raise PydanticCustomError(
+                    "host_port", "write host:port with a numeric port, no scheme and no IPv6 literal"
+                )
+            host, port = value.rsplit(":", 1)
+            return {"host": host, "port": int(port)}
+        return value
+
+    @property
+    def is_ip(self) -> bool:
+        try:
+            ipaddress.ip_address(self.host)
+        except ValueError:
+            return False
+        return True
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+class KubeSecretKey(_Section):
+    name: Name = _doc(REQUIRED, "Name of the Kubernetes Secret.", "redis-auth")
+    key: Name = _doc(REQUIRED, "Key inside the Secret.", "redis-password")
+
+
+PLACEHOLDER_PREFIX = "replace-me-with-"
+"""Generated files carry ``replace-me-with-...`` where a password goes; `check` and `audit` look for it."""
+
+
+class PasswordSource(_Section):
+    """Where a password comes from: exactly one of ``env`` or ``secret``."""
+
+    env: EnvName | None = _doc(
+        None, "Environment variable that holds the password (read by `build --resolve-secrets`).", "REDIS_PASSWORD"
+    )
+    secret: KubeSecretKey | None = _doc(None, "Kubernetes Secret and key that hold the password.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_literal(cls, value: Any) -> Any:
+        if isinstance(value, str | int | float):
+            raise PydanticCustomError(
+                "rule:auth.literal-password",
+                "a password is written here literally; name where it comes from instead "
+                "({env: VAR} or {secret: {name: ..., key: ...}})",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PasswordSource:
+        if (self.env is None) == (self.secret is None):
+            raise PydanticCustomError("password_source", "give exactly one of env or secret")
+        return self
+
+    @property
+    def placeholder(self) -> str:
+        """What generated files carry instead of the password."""
+        if self.env is not None:
+            return f"{PLACEHOLDER_PREFIX}env-{self.env}"
+        assert self.secret is not None
+        return f"{PLACEHOLDER_PREFIX}secret-{self.secret.name}-{self.secret.key}"
+
+
+class AuthSettings(_Section):
+    enabled: bool = _doc(True, "Require a password on every Redis node.", True)
+    username: Name = _doc(
+        "default",
+        "ACL user Infisical connects as. `default` uses `requirepass`; any other name gets its own ACL user "
+        "with all keys, channels and commands, and the `default` user is switched off.",
+        "infisical",
+    )
+    password: PasswordSource = _doc(
+        lambda: PasswordSource(env="REDIS_PASSWORD"),
+        "Where the data nodes' password comes from.",
+        {"env": "REDIS_PASSWORD"},
+    )
+    sentinel_password: PasswordSource | None = _doc(
+        None,
+        "Where the Sentinels' own password comes from (sentinel mode). Unset: the Sentinels need none.",
+        {"env": "REDIS_SENTINEL_PASSWORD"},
+    )
+
+
+class TlsSettings(_Section):
+    enabled: bool = _doc(False, "Serve TLS only, on the client port; the plain-text port is switched off.", True)
+    cert_file: str = _doc("/tls/redis.crt", "Server certificate (PEM) on the Redis host.")
+    key_file: str = _doc("/tls/redis.key", "Server private key (PEM) on the Redis host.")
+    ca_file: str = _doc("/tls/ca.crt", "CA bundle Redis verifies peers with (replication, cluster bus).")
+    auth_clients: Literal["no", "optional", "yes"] = _doc(
+        "no", "`tls-auth-clients`. Infisical presents no client certificate, so `yes` locks it out.", "no"
+    )
+    infisical_ca_path: str | None = _doc(
+        None,
+        "Path of the CA bundle inside the Infisical container, written to `NODE_EXTRA_CA_CERTS`. Leave unset "
+        "when the certificate comes from a CA Node.js already trusts.",
+        "/etc/ssl/certs/redis-ca.pem",
+    )
+    kubernetes_secret: Name | None = _doc(
+        None, "Kubernetes Secret with `tls.crt`, `tls.key` and `ca.crt`, for the Bitnami charts.", "redis-tls"
+    )
+
+    @field_validator("auth_clients", mode="before")
+    @classmethod
+    def _yaml_booleans(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return value
+
+
+SavePoint = Annotated[tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]], Field()]
+
+
+class PersistenceSettings(_Section):
+    aof: bool = _doc(True, "`appendonly`: log every write to the append-only file.", True)
+    appendfsync: Fsync = _doc("everysec", "`appendfsync`: how often the AOF is flushed to disk.", "everysec")
+    snapshots: list[SavePoint] = _doc(
+        lambda: [(3600, 1), (300, 100), (60, 10000)],
+        "RDB snapshot points as `[seconds, changes]` pairs (one `save` line each); `[]` turns snapshots off.",
+        [[3600, 1], [300, 100], [60, 10000]],
+    )
+    dir: str = _doc("/data", "Data directory on the Redis host (`dir`); it must exist before Redis starts.")
+    volume_size: str = _doc(
+        "auto",
+        "Size of the data volume as a Kubernetes quantity, or `auto` for the tier's derived size.",
+        "30Gi",
+    )
+    storage_class: Name | None = _doc(None, "Kubernetes StorageClass of the data volume.", "ssd")
+
+    @field_validator("volume_size")
+    @classmethod
+    def _volume_size(cls, value: str) -> str:
+        if value != "auto":
+            try:
+                parse_kube_quantity(value)
+            except ValueError as error:
+                raise PydanticCustomError("size", str(error)) from None
+        return value
+
+
+class MemorySettings(_Section):
+    maxmemory: str = _doc(
+        "auto", "`maxmemory` in Redis units (`3gb`), or `auto` for the tier's derived limit.", "3gb"
+    )
+    maxmemory_policy: EvictionPolicy = _doc(
+        "noeviction", "`maxmemory-policy`. Only `noeviction` keeps BullMQ's queues intact.", "noeviction"
+    )
+
+    @field_validator("maxmemory", mode="before")
+    @classmethod
+    def _maxmemory(cls, value: Any) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if isinstance(value, str) and value != "auto":
+            try:
+                parse_redis_memory(value)
+            except ValueError as error:
+                raise PydanticCustomError("size", str(error)) from None
+        return value
+
+
+class StandaloneSettings(_Section):
+    host: str = _doc("redis", "Host name or address Infisical reaches Redis at.", "redis")
+    port: int = _doc(6379, "Client port.", 6379, ge=1, le=65535)
+
+
+class SentinelSettings(_Section):
+    master_name: Name = _doc("mymaster", "Master set name (`REDIS_SENTINEL_MASTER_NAME`).", "mymaster")
+    quorum: int = _doc(2, "Sentinels that must agree the master is down.", 2, ge=1)
+    nodes: list[HostPort] = _doc(
+        REQUIRED,
+        "Data nodes as `host:port`; the first is the initial master, the others its replicas.",
+        ["10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379"],
+        min_length=1,
+    )
+    sentinels: list[HostPort] = _doc(
+        REQUIRED,
+        "Sentinels as `host:port` (`REDIS_SENTINEL_HOSTS`).",
+        ["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"],
+        min_length=1,
+    )
+    down_after_ms: int = _doc(5000, "`down-after-milliseconds`.", 5000, ge=100)
+    failover_timeout_ms: int = _doc(60000, "`failover-timeout`.", 60000, ge=1000)
+    parallel_syncs: int = _doc(1, "`parallel-syncs`: replicas resyncing with a new master at once.", 1, ge=1)
+
+    @property
+    def master(self) -> HostPort:
+        return self.nodes[0]
+
+    @property
+    def uses_hostnames(self) -> bool:
+        return not all(node.is_ip for node in [*self.nodes, *self.sentinels])
+
+
+class ClusterSettings(_Section):
+    nodes: list[HostPort] = _doc(
+        REQUIRED,
+        "Every cluster node as `host:port`; they are also the seed list (`REDIS_CLUSTER_HOSTS`).",
+        ["10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379", "10.0.0.4:6379", "10.0.0.5:6379", "10.0.0.6:6379"],
+        min_length=1,
+    )
+    replicas_per_master: int = _doc(1, "Replicas per master (`--cluster-replicas`).", 1, ge=0)
+    node_timeout_ms: int = _doc(15000, "`cluster-node-timeout`.", 15000, ge=100)
+    aws_elasticache_dns_lookup: bool = _doc(
+        False, "Set `REDIS_CLUSTER_AWS_ELASTICACHE_DNS_LOOKUP_MODE` (ElastiCache cluster mode with TLS).", False
+    )
+
+    @property
+    def masters(self) -> int:
+        return len(self.nodes) // (1 + self.replicas_per_master)
+
+
+class KubernetesSettings(_Section):
+    release: Name = _doc("redis", "Name of the Bitnami Redis release (`fullnameOverride`).", "redis")
+    infisical_secret: Name = _doc(
+        "infisical-secrets",
+        "Secret Infisical's chart loads its environment from (`infisical.kubeSecretRef`).",
+        "infisical-secrets",
+    )
+    image_repository: str = _doc(
+        "bitnamilegacy/redis", "Redis image for the Bitnami `redis` chart.", "bitnamilegacy/redis"
+    )
+
+
+class Deployment(_Section):
+    """One Redis deployment for Infisical."""
+
+    mode: Literal["standalone", "sentinel", "cluster"] = _doc(
+        REQUIRED, "Deployment mode. Active-Active geo-replication is not supported.", "sentinel"
+    )
+    redis_version: str = _doc(
+        REQUIRED,
+        "Server line the files are generated for: `6.2`, `7.0`, `7.2`, `7.4`, `valkey-7.2`, `valkey-8.0`, "
+        "`valkey-8.1`.",
+        "7.0",
+    )
+    size: TierName = _doc("small", "Hardware tier; `maxmemory`, volume and pod resources follow from it.", "medium")
+    auth: AuthSettings = _doc(AuthSettings, "Passwords and the ACL user.")
+    tls: TlsSettings = _doc(TlsSettings, "TLS between Infisical and Redis, and between Redis nodes.")
+    persistence: PersistenceSettings = _doc(PersistenceSettings, "AOF, RDB snapshots and the data volume.")
+    memory: MemorySettings = _doc(MemorySettings, "Memory limit and eviction policy.")
+    standalone: StandaloneSettings | None = _doc(None, "Standalone endpoint (mode: standalone).")
+    sentinel: SentinelSettings | None = _doc(None, "Sentinel topology (mode: sentinel).")
+    cluster: ClusterSettings | None = _doc(None, "Cluster nodes (mode: cluster).")
+    read_replicas: list[HostPort] = _doc(list, "Extra read-only endpoints (`REDIS_READ_REPLICAS`).", [])
+    kubernetes: KubernetesSettings = _doc(KubernetesSettings, "Names used by the Helm values.")
+    extra_directives: dict[str, str] = _doc(
+        dict,
+        "More redis.conf directives, name to value, checked against the target server line. Settings this "
+        "file has a key for (persistence, memory, auth, TLS) cannot be overridden here.",
+        {"latency-monitor-threshold": "100"},
+    )
+    ignore_rules: list[str] = _doc(
+        list, "Ids of warning rules not to report for this deployment (errors cannot be ignored).", ["ha.failover"]
+    )
+
+    @field_validator("mode", mode="before")
+    @classmethod
+    def _supported_mode(cls, value: Any) -> Any:
+        if isinstance(value, str) and value in MODES and value not in SUPPORTED_MODES:
+            raise PydanticCustomError(
+                "rule:mode.supported",
+                "mode '{mode}' is not supported; use standalone, sentinel or cluster. For several regions run "
+                "an independent Redis per region and Infisical's own replication between them",
+                {"mode": value},
+            )
+        return value
+
+    @field_validator("redis_version", mode="before")
+    @classmethod
+    def _known_version(cls, value: Any) -> Any:
+        if isinstance(value, float | int) and not isinstance(value, bool):
+            value = f"{value:.1f}" if isinstance(value, float) else f"{value}.0"
+        if not isinstance(value, str):
+            return value
+        try:
+            target = parse_target(value)
+        except ValueError as error:
+            raise PydanticCustomError("rule:version.supported", str(error)) from None
+        if target not in SUPPORTED_TARGETS:
+            known = ", ".join(t.spelling for t in SUPPORTED_TARGETS)
+            raise PydanticCustomError(
+                "rule:version.supported",
+                "{version} is not a supported server line; supported: {known}",
+                {"version": target.title, "known": known},
+            )
+        return target.spelling
+
+    @field_validator("extra_directives", mode="before")
+    @classmethod
+    def _directive_values_as_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _directive_text(v) for k, v in value.items()}
+        return value
+
+    @property
+    def target(self) -> ServerTarget:
+        return parse_target(self.redis_version)
+
+    @property
+    def tier(self) -> Tier:
+        return TIERS[self.size]
+
+    @property
+    def maxmemory_bytes(self) -> int:
+        if self.memory.maxmemory == "auto":
+            return self.tier.maxmemory
+        return parse_redis_memory(self.memory.maxmemory)
+
+    @property
+    def volume_bytes(self) -> int:
+        if self.persistence.volume_size == "auto":
+            return self.tier.volume
+        return parse_kube_quantity(self.persistence.volume_size)
+
+    @property
+    def endpoint(self) -> StandaloneSettings:
+        return self.standalone or StandaloneSettings()
+
+
+def _directive_text(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
