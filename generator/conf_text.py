@@ -1,0 +1,16 @@
+"""ConfFile views as redis.conf / sentinel.conf text."""
+
+from __future__ import annotations
+
+from generator.conf_model import ConfFile
+from generator.render import render_template
+
+
+def conf_text(conf: ConfFile, source: str, header: tuple[str, ...] = ()) -> str:
+    """A whole config file, with its header."""
+    return render_template("redis/redis.conf.j2", conf=conf, source=source, header=header)
+
+
+def conf_body(conf: ConfFile) -> str:
+    """Only the sections: for embedding in Helm values (`commonConfiguration`, `redis.configmap`)."""
+    return render_template("redis/_sections.conf.j2", conf=conf)
