@@ -303,7 +303,7 @@ class Deployment(_Section):
     cluster: ClusterSettings | None = _doc(None, "Cluster nodes (mode: cluster).")
     read_replicas: list[HostPort] = _doc(list, "Extra read-only endpoints (`REDIS_READ_REPLICAS`).", [])
     kubernetes: KubernetesSettings = _doc(KubernetesSettings, "Names used by the Helm values.")
-    extra_directives: dict[str, str] = _doc(
+    extra_directives: dict[str, str | list[str]] = _doc(
         dict,
         "More redis.conf directives, name to value, checked against the target server line. Settings this "
         "file has a key for (persistence, memory, auth, TLS) cannot be overridden here.",
@@ -348,9 +348,19 @@ class Deployment(_Section):
     @field_validator("extra_directives", mode="before")
     @classmethod
     def _directive_values_as_text(cls, value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: _directive_text(v) for k, v in value.items()}
-        return value
+        if not isinstance(value, dict):
+            return value
+        for name in value:
+            owner = MANAGED_DIRECTIVES.get(str(name).lower())
+            if owner is not None:
+                raise PydanticCustomError(
+                    "managed_directive",
+                    "{name} is set by `{owner}` in this file; set it there",
+                    {"name": name, "owner": owner},
+                )
+        return {
+            k: [_directive_text(x) for x in v] if isinstance(v, list) else _directive_text(v) for k, v in value.items()
+        }
 
     @property
     def target(self) -> ServerTarget:
@@ -375,6 +385,32 @@ class Deployment(_Section):
     @property
     def endpoint(self) -> StandaloneSettings:
         return self.standalone or StandaloneSettings()
+
+
+MANAGED_DIRECTIVES: dict[str, str] = {
+    "appendonly": "persistence.aof",
+    "appendfsync": "persistence.appendfsync",
+    "save": "persistence.snapshots",
+    "dir": "persistence.dir",
+    "maxmemory": "memory.maxmemory",
+    "maxmemory-policy": "memory.maxmemory_policy",
+    "requirepass": "auth",
+    "masterauth": "auth",
+    "masteruser": "auth",
+    "user": "auth",
+    "aclfile": "auth",
+    "port": "standalone.port",
+    "tls-port": "tls.enabled",
+    "tls-cert-file": "tls.cert_file",
+    "tls-key-file": "tls.key_file",
+    "tls-ca-cert-file": "tls.ca_file",
+    "tls-auth-clients": "tls.auth_clients",
+    "replicaof": "sentinel.nodes",
+    "slaveof": "sentinel.nodes",
+    "cluster-enabled": "mode",
+    "cluster-node-timeout": "cluster.node_timeout_ms",
+}
+"""redis.conf directives a values-file key owns; `extra_directives` may not set them."""
 
 
 def _directive_text(value: Any) -> Any:
