@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from schema.values import Deployment
 from schema.units import format_redis_memory
+from schema.values import Deployment
 
 from generator.yaml_source import YamlPath
 
@@ -57,7 +57,7 @@ def _auth(dep: Deployment) -> Iterator[PathViolation]:
 
 @check("sentinel.quorum")
 def _quorum(dep: Deployment) -> Iterator[PathViolation]:
-    if dep.sentinel is None:
+    if dep.mode != "sentinel" or dep.sentinel is None:
         return
     count, quorum = len(dep.sentinel.sentinels), dep.sentinel.quorum
     where = ("sentinel", "quorum")
@@ -69,14 +69,14 @@ def _quorum(dep: Deployment) -> Iterator[PathViolation]:
 
 @check("sentinel.count")
 def _sentinel_count(dep: Deployment) -> Iterator[PathViolation]:
-    if dep.sentinel is not None and len(dep.sentinel.sentinels) < 3:
+    if dep.mode == "sentinel" and dep.sentinel is not None and len(dep.sentinel.sentinels) < 3:
         count = len(dep.sentinel.sentinels)
         yield PathViolation("sentinel.count", f"{count} Sentinel(s); run at least three", ("sentinel", "sentinels"))
 
 
 @check("cluster.masters")
 def _masters(dep: Deployment) -> Iterator[PathViolation]:
-    if dep.cluster is not None and dep.cluster.masters < 3:
+    if dep.mode == "cluster" and dep.cluster is not None and dep.cluster.masters < 3:
         c = dep.cluster
         yield PathViolation(
             "cluster.masters",
@@ -88,7 +88,7 @@ def _masters(dep: Deployment) -> Iterator[PathViolation]:
 
 @check("cluster.replicas")
 def _replicas(dep: Deployment) -> Iterator[PathViolation]:
-    if dep.cluster is not None and dep.cluster.replicas_per_master == 0:
+    if dep.mode == "cluster" and dep.cluster is not None and dep.cluster.replicas_per_master == 0:
         yield PathViolation("cluster.replicas", "masters have no replicas", ("cluster", "replicas_per_master"))
 
 
