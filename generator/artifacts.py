@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schema.values import Deployment
-
 from generator.conf_model import conf_files
 from generator.conf_text import conf_text
 from generator.env_file import infisical_env
 from generator.helm_values import helm_files
 from generator.secrets import SecretValues
+from schema.values import Deployment
 
 
 def values_json_schema() -> str:

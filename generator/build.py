@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +23,7 @@ MANAGED_DIRS = (BUILD, DOCS_REFERENCE)
 """Directories `build` owns entirely: a file there that it no longer renders is stale."""
 
 
-class InvalidValues(Exception):
+class InvalidValuesError(Exception):
     """A values file has errors; nothing was written."""
 
     def __init__(self, findings: list[Finding]) -> None:
@@ -41,11 +40,11 @@ class Rendered:
 
 
 def deployment_outputs(values_file: Path, out_dir: Path, secrets: SecretValues, root: Path = ROOT) -> Rendered:
-    """One values file -> its artifacts under ``out_dir``. Raises InvalidValues (and writes nothing) on errors."""
+    """One values file -> its artifacts under ``out_dir``. Raises InvalidValuesError (and writes nothing) on errors."""
     label = relative_label(values_file, root)
     checked = validate_file(values_file, label)
     if checked.deployment is None or has_errors(checked.findings):
-        raise InvalidValues(checked.findings)
+        raise InvalidValuesError(checked.findings)
     files = deployment_artifacts(checked.deployment, label, secrets)
     return Rendered({out_dir / name: text for name, text in files.items()}, checked.findings)
 

@@ -24,14 +24,14 @@ def _print_findings(findings: Sequence[object], fmt: str) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> Exit:
     from generator.findings import Finding, has_errors
-    from generator.validate import UnreadableFile, validate_file
+    from generator.validate import UnreadableFileError, validate_file
 
     findings: list[Finding] = []
     unreadable = False
     for name in args.files:
         try:
             findings.extend(validate_file(Path(name), name).findings)
-        except UnreadableFile as error:
+        except UnreadableFileError as error:
             print(error, file=sys.stderr)
             unreadable = True
     _print_findings(findings, args.format)
@@ -41,16 +41,18 @@ def cmd_validate(args: argparse.Namespace) -> Exit:
 
 
 def cmd_build(args: argparse.Namespace) -> Exit:
-    from generator.build import InvalidValues, deployment_outputs, project_outputs, stale_files, write_outputs
+    from generator.build import InvalidValuesError, deployment_outputs, project_outputs, stale_files, write_outputs
     from generator.secrets import PLACEHOLDERS, MissingSecretError, SecretValues
-    from generator.validate import UnreadableFile
+    from generator.validate import UnreadableFileError
 
     if (args.file is None) != (args.out is None):
         print("build: -f/--file and -o/--out go together", file=sys.stderr)
         return Exit.USAGE
     if args.resolve_secrets and args.file is None:
-        print("build: --resolve-secrets needs -f/--file and -o/--out (never for the committed examples)",
-              file=sys.stderr)
+        print(
+            "build: --resolve-secrets needs -f/--file and -o/--out (never for the committed examples)",
+            file=sys.stderr,
+        )
         return Exit.USAGE
     secrets = SecretValues.from_process_env() if args.resolve_secrets else PLACEHOLDERS
     try:
@@ -58,11 +60,11 @@ def cmd_build(args: argparse.Namespace) -> Exit:
             rendered = deployment_outputs(Path(args.file), Path(args.out), secrets)
         else:
             rendered = project_outputs()
-    except InvalidValues as error:
+    except InvalidValuesError as error:
         _print_findings(error.findings, args.format)
         print("build: nothing written: the values file has errors", file=sys.stderr)
         return Exit.FINDINGS
-    except (UnreadableFile, MissingSecretError, ValueError) as error:
+    except (UnreadableFileError, MissingSecretError, ValueError) as error:
         print(f"build: nothing written: {error}", file=sys.stderr)
         return Exit.USAGE
     cwd = Path.cwd()
@@ -116,8 +118,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("-f", "--file", help="one values file to render (default: every examples/*.yaml)")
     build.add_argument("-o", "--out", help="output directory for --file")
     build.add_argument("--check", action="store_true", help="compare with the files on disk; exit 1 if stale")
-    build.add_argument("--resolve-secrets", action="store_true",
-                       help="write real passwords from the environment variables the values file names")
+    build.add_argument(
+        "--resolve-secrets",
+        action="store_true",
+        help="write real passwords from the environment variables the values file names",
+    )
     build.add_argument("--format", choices=FORMATS, default="text", help="format of findings")
     build.set_defaults(func=cmd_build)
 

@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from schema.units import format_redis_memory
-from schema.values import Deployment, HostPort
-
 from generator.conf_syntax import format_directive
 from generator.secrets import SecretValues
+from schema.units import format_redis_memory
+from schema.values import Deployment, HostPort
 
 Path = tuple[str | int, ...]
 Role = Literal["standalone", "master", "replica", "cluster-node", "sentinel"]
@@ -127,7 +126,9 @@ def _persistence(dep: Deployment) -> Section:
 def _memory(dep: Deployment) -> Section:
     notes = (
         f"maxmemory is {dep.tier.name} tier's derived limit unless set: 37.5% of RAM leaves room for the "
-        "OS and for the fork of an AOF rewrite." if dep.memory.maxmemory == "auto" else "maxmemory as set.",
+        "OS and for the fork of an AOF rewrite."
+        if dep.memory.maxmemory == "auto"
+        else "maxmemory as set.",
         "noeviction: under memory pressure Redis refuses writes instead of deleting queued jobs.",
     )
     return Section(
@@ -224,21 +225,47 @@ def sentinel_conf(dep: Deployment, secrets: SecretValues) -> ConfFile:
     name = s.master_name
     port = s.sentinels[0].port
     monitor = [
-        _d("sentinel", "monitor", name, s.master.host, s.master.port, s.quorum, source=("sentinel", "nodes", 0)),
+        _d(
+            "sentinel",
+            "monitor",
+            name,
+            s.master.host,
+            s.master.port,
+            s.quorum,
+            source=("sentinel", "nodes", 0),
+        ),
         _d("sentinel", "down-after-milliseconds", name, s.down_after_ms, source=("sentinel", "down_after_ms")),
-        _d("sentinel", "failover-timeout", name, s.failover_timeout_ms, source=("sentinel", "failover_timeout_ms")),
+        _d(
+            "sentinel",
+            "failover-timeout",
+            name,
+            s.failover_timeout_ms,
+            source=("sentinel", "failover_timeout_ms"),
+        ),
         _d("sentinel", "parallel-syncs", name, s.parallel_syncs, source=("sentinel", "parallel_syncs")),
     ]
     if dep.auth.enabled:
         if dep.auth.username != "default":
             monitor.append(_d("sentinel", "auth-user", name, dep.auth.username, source=("auth", "username")))
         monitor.append(
-            _d("sentinel", "auth-pass", name, secrets.password(dep.auth.password), source=("auth", "password"),
-               secret=True)
+            _d(
+                "sentinel",
+                "auth-pass",
+                name,
+                secrets.password(dep.auth.password),
+                source=("auth", "password"),
+                secret=True,
+            )
         )
-    base = [_d("bind", "0.0.0.0"), _d("protected-mode", "no" if dep.auth.sentinel_password is None else "yes")]
+    base = [
+        _d("bind", "0.0.0.0"),
+        _d("protected-mode", "no" if dep.auth.sentinel_password is None else "yes"),
+    ]
     if dep.tls.enabled:
-        base += [_d("port", 0, source=("tls", "enabled")), _d("tls-port", port, source=("sentinel", "sentinels"))]
+        base += [
+            _d("port", 0, source=("tls", "enabled")),
+            _d("tls-port", port, source=("sentinel", "sentinels")),
+        ]
     else:
         base.append(_d("port", port, source=("sentinel", "sentinels")))
     if s.uses_hostnames:
@@ -250,10 +277,19 @@ def sentinel_conf(dep: Deployment, secrets: SecretValues) -> ConfFile:
                 "Sentinel authentication",
                 ("Protects the Sentinels themselves; every Sentinel needs the same password.",),
                 (
-                    _d("requirepass", secrets.password(dep.auth.sentinel_password),
-                       source=("auth", "sentinel_password"), secret=True),
-                    _d("sentinel", "sentinel-pass", secrets.password(dep.auth.sentinel_password),
-                       source=("auth", "sentinel_password"), secret=True),
+                    _d(
+                        "requirepass",
+                        secrets.password(dep.auth.sentinel_password),
+                        source=("auth", "sentinel_password"),
+                        secret=True,
+                    ),
+                    _d(
+                        "sentinel",
+                        "sentinel-pass",
+                        secrets.password(dep.auth.sentinel_password),
+                        source=("auth", "sentinel_password"),
+                        secret=True,
+                    ),
                 ),
             )
         )
@@ -275,8 +311,10 @@ def sentinel_conf(dep: Deployment, secrets: SecretValues) -> ConfFile:
     sections.append(
         Section(
             "Monitored master",
-            ("Sentinel rewrites this file (ids, epochs, the current master): keep it writable, in a writable "
-             "directory, and never overwrite it on a redeploy.",),
+            (
+                "Sentinel rewrites this file (ids, epochs, the current master): keep it writable, in a writable "
+                "directory, and never overwrite it on a redeploy.",
+            ),
             tuple(monitor),
         )
     )

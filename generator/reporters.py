@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from schema.rules import Severity
-
 from generator.findings import Finding
+from schema.rules import Severity
 
 
 def text_report(findings: list[Finding]) -> str:

@@ -13,17 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
-from schema.rules import RULES_BY_ID, Scope, Severity
-from schema.values import Deployment
 
 from generator.checks import DEPLOYMENT_CHECKS, EffectiveConfig, Setting, run_config_checks
 from generator.conf_model import conf_files
 from generator.findings import Finding, Location, rule_finding
 from generator.secrets import PLACEHOLDERS
 from generator.yaml_source import Positions, YamlDocument, YamlLoadError, YamlPath, load_yaml_file
+from schema.rules import RULES_BY_ID, Scope, Severity
+from schema.values import Deployment
 
 
-class UnreadableFile(Exception):
+class UnreadableFileError(Exception):
     """The file cannot be read or parsed at all (exit status 2); the message is safe to print."""
 
 
@@ -97,8 +97,9 @@ def _generated_findings(dep: Deployment, file: str, positions: Positions) -> lis
     """The config rules, judged on exactly the directives `build` would write."""
     found: list[Finding] = []
     for conf in conf_files(dep, PLACEHOLDERS):
-        settings = [Setting(d.name, d.args, _directive_location(d.source, file, positions), d.secret)
-                    for d in conf.directives()]
+        settings = [
+            Setting(d.name, d.args, _directive_location(d.source, file, positions), d.secret) for d in conf.directives()
+        ]
         cfg = EffectiveConfig.of(settings, Location(file, 1, 1), target=dep.target)
         found.extend(run_config_checks(cfg, Scope.VALUES))
     return found
@@ -115,7 +116,9 @@ def _ignored(dep: Deployment, file: str, positions: Positions) -> tuple[set[str]
             message = f"no rule '{rule_id}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
             problems.append(Finding(where, Severity.ERROR, "schema.type", message))
         elif known.severity == Severity.ERROR:
-            problems.append(Finding(where, Severity.ERROR, "schema.type", f"'{rule_id}' is an error: it cannot be ignored"))
+            problems.append(
+                Finding(where, Severity.ERROR, "schema.type", f"'{rule_id}' is an error: it cannot be ignored")
+            )
         else:
             ignored.add(rule_id)
     return ignored, problems
@@ -133,21 +136,23 @@ def validate_document(document: YamlDocument, file: str) -> Validated:
     found = _generated_findings(dep, file, positions)
     for rule_id, predicate in DEPLOYMENT_CHECKS.items():
         if Scope.VALUES in RULES_BY_ID[rule_id].scopes:
-            found.extend(rule_finding(v.rule_id, _at(file, positions.of_value(v.path)), v.message) for v in predicate(dep))
+            found.extend(
+                rule_finding(v.rule_id, _at(file, positions.of_value(v.path)), v.message) for v in predicate(dep)
+            )
     ignored, problems = _ignored(dep, file, positions)
     unique = {(f.rule_id, f.where, f.message): f for f in [*found, *problems] if f.rule_id not in ignored}
     return Validated(dep, sorted(unique.values(), key=lambda f: f.sort_key))
 
 
 def validate_file(path: Path, display: str | None = None) -> Validated:
-    """Raises UnreadableFile when the file cannot be read or is not YAML."""
+    """Raises UnreadableFileError when the file cannot be read or is not YAML."""
     file = display or str(path)
     try:
         document = load_yaml_file(path)
     except (OSError, UnicodeDecodeError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
-        raise UnreadableFile(f"{file}: cannot read: {reason}") from None
+        raise UnreadableFileError(f"{file}: cannot read: {reason}") from None
     except YamlLoadError as error:
         where = Location(file, error.line, error.column) if error.line else Location(file)
-        raise UnreadableFile(f"{where}: error schema.yaml: {error.reason}") from None
+        raise UnreadableFileError(f"{where}: error schema.yaml: {error.reason}") from None
     return validate_document(document, file)

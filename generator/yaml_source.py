@@ -48,8 +48,9 @@ class YamlDocument:
     positions: Positions
 
 
-def _walk(node: Any, path: YamlPath, keys: dict[YamlPath, tuple[int, int]],
-          values: dict[YamlPath, tuple[int, int]]) -> Any:
+def _walk(
+    node: Any, path: YamlPath, keys: dict[YamlPath, tuple[int, int]], values: dict[YamlPath, tuple[int, int]]
+) -> Any:
     if isinstance(node, CommentedMap):
         plain: dict[Any, Any] = {}
         for key in node:

@@ -68,7 +68,7 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.WARNING,
         summary="RDB snapshots should run as a second safety net",
         why="A snapshot is a compact point-in-time copy to back up and to recover from if the AOF is damaged. "
-        "`save \"\"` turns snapshots off.",
+        '`save ""` turns snapshots off.',
         fix="save 3600 1\nsave 300 100\nsave 60 10000",
     ),
     Rule(
@@ -120,7 +120,7 @@ RULES: tuple[Rule, ...] = (
         summary="The server must be a Redis or Valkey line this project supports",
         why="Infisical supports Redis 6.x and 7.x; BullMQ refuses Redis below 5. Directives differ between "
         "lines, so generated files are only right for a known line.",
-        fix="redis_version: \"7.0\" (or 6.2, 7.2, 7.4, valkey-7.2, valkey-8.0, valkey-8.1)",
+        fix='redis_version: "7.0" (or 6.2, 7.2, 7.4, valkey-7.2, valkey-8.0, valkey-8.1)',
     ),
     Rule(
         id="version.recommended",

@@ -91,7 +91,9 @@ class PasswordSource(_Section):
     """Where a password comes from: exactly one of ``env`` or ``secret``."""
 
     env: EnvName | None = _doc(
-        None, "Environment variable that holds the password (read by `build --resolve-secrets`).", "REDIS_PASSWORD"
+        None,
+        "Environment variable that holds the password (read by `build --resolve-secrets`).",
+        "REDIS_PASSWORD",
     )
     secret: KubeSecretKey | None = _doc(None, "Kubernetes Secret and key that hold the password.")
 
@@ -198,9 +200,7 @@ class PersistenceSettings(_Section):
 
 
 class MemorySettings(_Section):
-    maxmemory: str = _doc(
-        "auto", "`maxmemory` in Redis units (`3gb`), or `auto` for the tier's derived limit.", "3gb"
-    )
+    maxmemory: str = _doc("auto", "`maxmemory` in Redis units (`3gb`), or `auto` for the tier's derived limit.", "3gb")
     maxmemory_policy: EvictionPolicy = _doc(
         "noeviction", "`maxmemory-policy`. Only `noeviction` keeps BullMQ's queues intact.", "noeviction"
     )
@@ -255,13 +255,22 @@ class ClusterSettings(_Section):
     nodes: list[HostPort] = _doc(
         REQUIRED,
         "Every cluster node as `host:port`; they are also the seed list (`REDIS_CLUSTER_HOSTS`).",
-        ["10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379", "10.0.0.4:6379", "10.0.0.5:6379", "10.0.0.6:6379"],
+        [
+            "10.0.0.1:6379",
+            "10.0.0.2:6379",
+            "10.0.0.3:6379",
+            "10.0.0.4:6379",
+            "10.0.0.5:6379",
+            "10.0.0.6:6379",
+        ],
         min_length=1,
     )
     replicas_per_master: int = _doc(1, "Replicas per master (`--cluster-replicas`).", 1, ge=0)
     node_timeout_ms: int = _doc(15000, "`cluster-node-timeout`.", 15000, ge=100)
     aws_elasticache_dns_lookup: bool = _doc(
-        False, "Set `REDIS_CLUSTER_AWS_ELASTICACHE_DNS_LOOKUP_MODE` (ElastiCache cluster mode with TLS).", False
+        False,
+        "Set `REDIS_CLUSTER_AWS_ELASTICACHE_DNS_LOOKUP_MODE` (ElastiCache cluster mode with TLS).",
+        False,
     )
 
     @property
@@ -310,7 +319,9 @@ class Deployment(_Section):
         {"latency-monitor-threshold": "100"},
     )
     ignore_rules: list[str] = _doc(
-        list, "Ids of warning rules not to report for this deployment (errors cannot be ignored).", ["ha.failover"]
+        list,
+        "Ids of warning rules not to report for this deployment (errors cannot be ignored).",
+        ["ha.failover"],
     )
 
     @field_validator("mode", mode="before")

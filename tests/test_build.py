@@ -28,7 +28,10 @@ def test_every_example_is_built() -> None:
     for example, conf in modes.items():
         assert (BUILT / example / conf).is_file()
     assert {p.name for p in (BUILT / "sentinel").glob("*.conf")} == {
-        "redis-master.conf", "redis-replica.conf", "sentinel.conf"}
+        "redis-master.conf",
+        "redis-replica.conf",
+        "sentinel.conf",
+    }
 
 
 @pytest.mark.parametrize("path", DATA_CONFS, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -73,7 +76,11 @@ def test_check_catches_hand_edits_and_leftovers(tmp_path: Path) -> None:
 def test_one_file_build_writes_its_artifacts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "out"
     assert main(["build", "-f", str(ROOT / "examples/sentinel.yaml"), "-o", str(out)]) == 0
-    assert {p.name for p in out.glob("*.conf")} == {"redis-master.conf", "redis-replica.conf", "sentinel.conf"}
+    assert {p.name for p in out.glob("*.conf")} == {
+        "redis-master.conf",
+        "redis-replica.conf",
+        "sentinel.conf",
+    }
     assert main(["build", "-f", str(ROOT / "examples/sentinel.yaml"), "-o", str(out), "--check"]) == 0
     capsys.readouterr()
 
@@ -87,8 +94,9 @@ def test_invalid_values_write_nothing(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not out.exists()
 
 
-def test_resolve_secrets_writes_private_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_resolve_secrets_writes_private_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     password = "A" * 20 + "b7" * 10
     monkeypatch.setenv("REDIS_PASSWORD", password)
     out = tmp_path / "out"

@@ -15,8 +15,12 @@ from schema.versions import SUPPORTED_TARGETS
 
 TOPOLOGY = {
     "standalone": {},
-    "sentinel": {"sentinel": {"nodes": ["10.0.0.1:6379", "10.0.0.2:6379"],
-                              "sentinels": ["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"]}},
+    "sentinel": {
+        "sentinel": {
+            "nodes": ["10.0.0.1:6379", "10.0.0.2:6379"],
+            "sentinels": ["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"],
+        }
+    },
     "cluster": {"cluster": {"nodes": [f"10.0.0.{i}:6379" for i in range(1, 7)]}},
 }
 
@@ -57,7 +61,8 @@ hostile = st.text(min_size=1, max_size=40).filter(lambda s: "\x00" not in s and 
 def test_no_value_can_add_a_directive(password: str, path: str) -> None:
     for mode in TOPOLOGY:
         dep = _deployment(
-            mode, "7.0",
+            mode,
+            "7.0",
             persistence={"dir": path},
             tls={"enabled": True, "cert_file": path, "key_file": path, "ca_file": path},
             auth={"password": {"env": "PW"}, "sentinel_password": {"env": "PW"}},

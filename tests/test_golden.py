@@ -45,6 +45,9 @@ def test_rendered_artifacts_match_golden_files(path: Path) -> None:
     for name, text in rendered.items():
         golden = (folder / name).read_text(encoding="utf-8")
         if golden != text:
-            diffs.extend(difflib.unified_diff(golden.splitlines(), text.splitlines(), f"golden/{name}",
-                                              f"rendered/{name}", lineterm=""))
+            diffs.extend(
+                difflib.unified_diff(
+                    golden.splitlines(), text.splitlines(), f"golden/{name}", f"rendered/{name}", lineterm=""
+                )
+            )
     assert not diffs, "\n".join([*diffs, f"after review run: {REFRESH}"])

@@ -35,14 +35,14 @@ def test_valid_files_have_no_errors(path: Path, capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_invalid_files_report_exact_positions(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = path.read_text()
-    expected = {(int(l), int(c), sev, rule) for l, c, sev, rule in EXPECT.findall(text)}
+    expected = {(int(line), int(col), sev, rule) for line, col, sev, rule in EXPECT.findall(text)}
     exit_match = EXPECT_EXIT.search(text)
     expected_exit = int(exit_match[1]) if exit_match else 1
     assert expected, f"{path.name} states no '# expect:' lines"
     status, out, err = _run(capsys, "validate", str(path))
     assert status == expected_exit, out + err
     pattern = re.compile(rf"^{re.escape(str(path))}:(\d+):(\d+): (error|warning) (\S+): ", re.M)
-    found = {(int(l), int(c), sev, rule) for l, c, sev, rule in pattern.findall(out + err)}
+    found = {(int(line), int(col), sev, rule) for line, col, sev, rule in pattern.findall(out + err)}
     assert found == expected
 
 
@@ -59,15 +59,20 @@ def test_json_format_carries_the_same_findings(capsys: pytest.CaptureFixture[str
     status, out, _ = _run(capsys, "validate", "--format", "json", path)
     records = json.loads(out)
     assert status == 1
-    assert {(r["line"], r["column"], r["rule"]) for r in records} >= {(12, 21, "memory.noeviction"), (9, 8, "persistence.aof")}
+    assert {(r["line"], r["column"], r["rule"]) for r in records} >= {
+        (12, 21, "memory.noeviction"),
+        (9, 8, "persistence.aof"),
+    }
     assert all(set(r) == {"file", "line", "column", "severity", "rule", "message", "docs"} for r in records)
 
 
 def test_secret_values_are_never_echoed(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     secret = "S3cr3t-Value-Nobody-Should-See"
     values = tmp_path / "v.yaml"
-    values.write_text(f"mode: standalone\nredis_version: '7.0'\nauth:\n  password: {secret}\n"
-                      f"  sentinel_password: {{env: {secret}}}\nbogus: {secret}\n")
+    values.write_text(
+        f"mode: standalone\nredis_version: '7.0'\nauth:\n  password: {secret}\n"
+        f"  sentinel_password: {{env: {secret}}}\nbogus: {secret}\n"
+    )
     for fmt in ("text", "json", "github"):
         _, out, err = _run(capsys, "validate", "--format", fmt, str(values))
         assert secret not in out + err
@@ -90,6 +95,11 @@ def test_validate_does_not_import_jinja_or_mkdocs() -> None:
         "bad = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'mkdocs', 'material')];"
         "print(','.join(bad))"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(ROOT / "examples/sentinel.yaml")],
-                            capture_output=True, text=True, cwd=ROOT, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "examples/sentinel.yaml")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert result.stdout.strip() == ""

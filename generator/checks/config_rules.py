@@ -6,13 +6,12 @@ import difflib
 import re
 from collections.abc import Callable, Iterator
 
+from generator.checks.effective import EffectiveConfig, Setting
+from generator.findings import Finding, rule_finding
 from schema.rules import Scope
 from schema.units import parse_redis_memory
 from schema.values import PLACEHOLDER_PREFIX
 from schema.versions import ABSOLUTE_MINIMUM, RECOMMENDED_MINIMUM, REDIS_DIRECTIVES, SUPPORTED_TARGETS
-
-from generator.checks.effective import EffectiveConfig, Setting
-from generator.findings import Finding, rule_finding
 
 ConfigCheck = Callable[[EffectiveConfig], Iterator[Finding]]
 CONFIG_CHECKS: dict[str, ConfigCheck] = {}
@@ -39,16 +38,22 @@ def _data_node(cfg: EffectiveConfig) -> bool:
 def _aof(cfg: EffectiveConfig) -> Iterator[Finding]:
     if _data_node(cfg) and cfg.value("appendonly") != "yes":
         state = "is 'no'" if cfg.last("appendonly") else "is not set (Redis's default is 'no')"
-        yield rule_finding("persistence.aof", cfg.where("appendonly"),
-                           f"appendonly {state}; a restart loses Infisical's queued jobs")
+        yield rule_finding(
+            "persistence.aof",
+            cfg.where("appendonly"),
+            f"appendonly {state}; a restart loses Infisical's queued jobs",
+        )
 
 
 @check("persistence.appendfsync")
 def _appendfsync(cfg: EffectiveConfig) -> Iterator[Finding]:
     value = cfg.value("appendfsync")
     if _data_node(cfg) and cfg.value("appendonly") == "yes" and value != "everysec":
-        yield rule_finding("persistence.appendfsync", cfg.where("appendfsync"),
-                           f"appendfsync is '{value}'; 'everysec' is the recommended balance")
+        yield rule_finding(
+            "persistence.appendfsync",
+            cfg.where("appendfsync"),
+            f"appendfsync is '{value}'; 'everysec' is the recommended balance",
+        )
 
 
 @check("persistence.rdb")
@@ -61,35 +66,47 @@ def _rdb(cfg: EffectiveConfig) -> Iterator[Finding]:
     else:
         off = bool(saves) and all(not s.args or s.args == ("",) for s in saves[-1:])
     if off:
-        yield rule_finding("persistence.rdb", cfg.where("save"), "RDB snapshots are off (save \"\")")
+        yield rule_finding("persistence.rdb", cfg.where("save"), 'RDB snapshots are off (save "")')
     for setting in saves:
         if not cfg.live and len(setting.args) > 2:
             target = cfg.target
             if target is not None and target.redis_level < (7, 0):
-                yield rule_finding("persistence.rdb", setting.where,
-                                   "several save pairs on one line: Redis 6.2 turns snapshots off; one pair per line")
+                yield rule_finding(
+                    "persistence.rdb",
+                    setting.where,
+                    "several save pairs on one line: Redis 6.2 turns snapshots off; one pair per line",
+                )
 
 
 @check("persistence.aof-rewrite")
 def _aof_rewrite(cfg: EffectiveConfig) -> Iterator[Finding]:
     if _data_node(cfg) and cfg.value("auto-aof-rewrite-percentage") == "0":
-        yield rule_finding("persistence.aof-rewrite", cfg.where("auto-aof-rewrite-percentage"),
-                           "auto-aof-rewrite-percentage is 0: the AOF grows until the disk is full")
+        yield rule_finding(
+            "persistence.aof-rewrite",
+            cfg.where("auto-aof-rewrite-percentage"),
+            "auto-aof-rewrite-percentage is 0: the AOF grows until the disk is full",
+        )
 
 
 @check("persistence.fsync-on-rewrite")
 def _fsync_on_rewrite(cfg: EffectiveConfig) -> Iterator[Finding]:
     if _data_node(cfg) and cfg.value("no-appendfsync-on-rewrite") == "yes":
-        yield rule_finding("persistence.fsync-on-rewrite", cfg.where("no-appendfsync-on-rewrite"),
-                           "no-appendfsync-on-rewrite is 'yes': no fsync while a rewrite runs")
+        yield rule_finding(
+            "persistence.fsync-on-rewrite",
+            cfg.where("no-appendfsync-on-rewrite"),
+            "no-appendfsync-on-rewrite is 'yes': no fsync while a rewrite runs",
+        )
 
 
 @check("memory.noeviction")
 def _noeviction(cfg: EffectiveConfig) -> Iterator[Finding]:
     policy = cfg.value("maxmemory-policy")
     if _data_node(cfg) and policy != "noeviction":
-        yield rule_finding("memory.noeviction", cfg.where("maxmemory-policy"),
-                           f"maxmemory-policy is '{policy}'; Infisical's queues need 'noeviction'")
+        yield rule_finding(
+            "memory.noeviction",
+            cfg.where("maxmemory-policy"),
+            f"maxmemory-policy is '{policy}'; Infisical's queues need 'noeviction'",
+        )
 
 
 @check("memory.maxmemory")
@@ -101,8 +118,11 @@ def _maxmemory(cfg: EffectiveConfig) -> Iterator[Finding]:
     except ValueError:
         return
     if limit == 0:
-        yield rule_finding("memory.maxmemory", cfg.where("maxmemory"),
-                           "maxmemory is not set: Redis grows until the OOM killer stops it")
+        yield rule_finding(
+            "memory.maxmemory",
+            cfg.where("maxmemory"),
+            "maxmemory is not set: Redis grows until the OOM killer stops it",
+        )
 
 
 @check("version.directive")
@@ -118,15 +138,21 @@ def _directives(cfg: EffectiveConfig) -> Iterator[Finding]:
             yield rule_finding("version.directive", setting.where, f"unknown directive '{name}'{suggestion}")
         elif target is not None and not target.has_directive(name):
             supported = [t.spelling for t in SUPPORTED_TARGETS if t.has_directive(name)]
-            yield rule_finding("version.directive", setting.where,
-                               f"'{name}' does not exist in {target.title} (only in {', '.join(supported)})")
+            yield rule_finding(
+                "version.directive",
+                setting.where,
+                f"'{name}' does not exist in {target.title} (only in {', '.join(supported)})",
+            )
 
 
 @check("version.supported")
 def _version_supported(cfg: EffectiveConfig) -> Iterator[Finding]:
     if cfg.target is not None and cfg.live and cfg.target.redis_level < ABSOLUTE_MINIMUM:
-        yield rule_finding("version.supported", cfg.origin,
-                           f"{cfg.target.title} is older than Infisical supports (6.x or 7.x)")
+        yield rule_finding(
+            "version.supported",
+            cfg.origin,
+            f"{cfg.target.title} is older than Infisical supports (6.x or 7.x)",
+        )
 
 
 @check("version.recommended")
@@ -182,16 +208,14 @@ def _auth_required(cfg: EffectiveConfig) -> Iterator[Finding]:
 def _placeholder(cfg: EffectiveConfig) -> Iterator[Finding]:
     for what, value, setting in _passwords(cfg):
         if PLACEHOLDER_PREFIX in value:
-            yield rule_finding("auth.placeholder", setting.where,
-                               f"{what} is still the generator's placeholder")
+            yield rule_finding("auth.placeholder", setting.where, f"{what} is still the generator's placeholder")
 
 
 @check("auth.password-strength")
 def _strength(cfg: EffectiveConfig) -> Iterator[Finding]:
     for what, value, setting in _passwords(cfg):
         if PLACEHOLDER_PREFIX not in value and not STRONG_PASSWORD.match(value):
-            yield rule_finding("auth.password-strength", setting.where,
-                               f"{what} is not 32+ letters and digits")
+            yield rule_finding("auth.password-strength", setting.where, f"{what} is not 32+ letters and digits")
 
 
 @check("auth.sentinel-rewrite")
@@ -200,17 +224,21 @@ def _sentinel_rewrite(cfg: EffectiveConfig) -> Iterator[Finding]:
         return
     for setting in cfg.all("sentinel"):
         sub = setting.args[0].lower() if setting.args else ""
-        if sub in ("auth-pass", "auth-user", "sentinel-pass", "sentinel-user") and len(setting.args) >= 2:
-            if not REWRITE_SAFE.match(setting.args[-1]):
-                yield rule_finding("auth.sentinel-rewrite", setting.where,
-                                   f"sentinel {sub} has characters Sentinel's unquoted rewrite breaks")
+        rewritten = sub in ("auth-pass", "auth-user", "sentinel-pass", "sentinel-user") and len(setting.args) >= 2
+        if rewritten and not REWRITE_SAFE.match(setting.args[-1]):
+            yield rule_finding(
+                "auth.sentinel-rewrite",
+                setting.where,
+                f"sentinel {sub} has characters Sentinel's unquoted rewrite breaks",
+            )
 
 
 @check("network.exposed")
 def _exposed(cfg: EffectiveConfig) -> Iterator[Finding]:
     if _data_node(cfg) and cfg.value("protected-mode") == "no" and not _has_password(cfg):
-        yield rule_finding("network.exposed", cfg.where("protected-mode"),
-                           "protected-mode is off and no password is set")
+        yield rule_finding(
+            "network.exposed", cfg.where("protected-mode"), "protected-mode is off and no password is set"
+        )
 
 
 def _tls_on(cfg: EffectiveConfig) -> bool:
@@ -221,8 +249,11 @@ def _tls_on(cfg: EffectiveConfig) -> bool:
 def _tls_auth_clients(cfg: EffectiveConfig) -> Iterator[Finding]:
     if _tls_on(cfg) and cfg.value("tls-auth-clients") == "yes":
         state = "is 'yes'" if cfg.last("tls-auth-clients") else "is not set (Redis's default is 'yes')"
-        yield rule_finding("tls.auth-clients", cfg.where("tls-auth-clients"),
-                           f"tls-auth-clients {state}: Infisical presents no client certificate")
+        yield rule_finding(
+            "tls.auth-clients",
+            cfg.where("tls-auth-clients"),
+            f"tls-auth-clients {state}: Infisical presents no client certificate",
+        )
 
 
 @check("tls.ca")

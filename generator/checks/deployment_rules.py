@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from generator.yaml_source import YamlPath
 from schema.units import format_redis_memory
 from schema.values import Deployment
-
-from generator.yaml_source import YamlPath
 
 
 @dataclass(frozen=True)

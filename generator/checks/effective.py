@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from schema.versions import REDIS_DEFAULTS, ServerTarget
-
 from generator.findings import Location
+from schema.versions import REDIS_DEFAULTS, ServerTarget
 
 ConfigKind = Literal["redis", "sentinel"]
 
@@ -65,7 +64,11 @@ class EffectiveConfig:
 
     @classmethod
     def of(
-        cls, settings: Iterable[Setting], origin: Location, target: ServerTarget | None = None, live: bool = False
+        cls,
+        settings: Iterable[Setting],
+        origin: Location,
+        target: ServerTarget | None = None,
+        live: bool = False,
     ) -> EffectiveConfig:
         """Builds the index; a config with any ``sentinel ...`` line is a Sentinel's."""
         items = tuple(settings)
@@ -74,6 +77,13 @@ class EffectiveConfig:
 
 
 _ENUMS = frozenset(
-    {"appendonly", "appendfsync", "maxmemory-policy", "no-appendfsync-on-rewrite", "protected-mode",
-     "tls-auth-clients", "cluster-enabled"}
+    {
+        "appendonly",
+        "appendfsync",
+        "maxmemory-policy",
+        "no-appendfsync-on-rewrite",
+        "protected-mode",
+        "tls-auth-clients",
+        "cluster-enabled",
+    }
 )
