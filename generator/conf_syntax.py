@@ -38,9 +38,7 @@ def _to_bytes(value: str) -> bytes:
         return value.encode("utf-8", "surrogateescape")
     except UnicodeEncodeError as exc:
         # Lone surrogates outside U+DC80..U+DCFF have no byte representation at all.
-        raise ValueError(
-            f"character at index {exc.start} is a lone surrogate with no UTF-8 encoding"
-        ) from None
+        raise ValueError(f"character at index {exc.start} is a lone surrogate with no UTF-8 encoding") from None
 
 
 def quote_arg(value: str) -> str:

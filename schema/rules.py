@@ -88,6 +88,19 @@ RULES: tuple[Rule, ...] = (
         fix="no-appendfsync-on-rewrite no",
     ),
     Rule(
+        id="persistence.health",
+        severity=Severity.ERROR,
+        summary="The server's last AOF write, AOF rewrite and RDB snapshot must have succeeded",
+        why="`INFO persistence` says `err` after a failed write or fork (disk full, no memory for the fork, "
+        "`dir` not writable). After a failed AOF write, or a failed snapshot with "
+        "`stop-writes-on-bgsave-error yes` (the default), Redis refuses every write with `MISCONF`, so "
+        "Infisical cannot queue jobs; after a failed AOF rewrite the AOF keeps growing, and an AOF being "
+        "switched on is not in use yet.",
+        fix="Find the cause in the server log (disk space, memory for the fork, permissions of `dir`), fix it, "
+        "then run BGREWRITEAOF / BGSAVE and check `INFO persistence` again.",
+        scopes=frozenset({Scope.SERVER}),
+    ),
+    Rule(
         id="memory.noeviction",
         severity=Severity.ERROR,
         summary="`maxmemory-policy` must be `noeviction`",
@@ -285,6 +298,18 @@ RULES: tuple[Rule, ...] = (
         why="Redis refuses to start with `replicaof` and `cluster-enabled yes`; replicas are assigned by the "
         "cluster itself.",
         fix="Remove replicaof; use redis-cli --cluster create ... --cluster-replicas 1",
+        scopes=frozenset({Scope.CONF}),
+    ),
+    Rule(
+        id="env.infisical-startup",
+        severity=Severity.ERROR,
+        summary="Infisical's `.env` must pass its Redis start-up validation",
+        why="Infisical checks its Redis variables when it starts and exits on a malformed `REDIS_URL`, a host "
+        "list entry without a port, or a `REDIS_CLUSTER_ENABLE_TLS` other than `true` / `false`; docker "
+        "compose cuts a value at an unquoted `#` and expands `$`. A variable Infisical does not read (a "
+        "misspelt name, `REDIS_PASSWORD` next to `REDIS_URL`) is silently ignored.",
+        fix="REDIS_URL=redis://:<password>@<host>:6379 (percent-encode reserved characters in the password), "
+        "or the Sentinel / Cluster variables; see the environment variable reference.",
         scopes=frozenset({Scope.CONF}),
     ),
 )

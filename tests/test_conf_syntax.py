@@ -353,9 +353,7 @@ def test_parser_agrees_with_real_redis(raw: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.server
-@pytest.mark.parametrize(
-    "raw", ['requirepass "abc', 'requirepass "a"b', "requirepass 'a'b", 'requirepass "a\\"']
-)
+@pytest.mark.parametrize("raw", ['requirepass "abc', 'requirepass "a"b', "requirepass 'a'b", 'requirepass "a\\"'])
 def test_real_redis_also_rejects_unbalanced_quotes(raw: str, tmp_path: Path) -> None:
     with pytest.raises(ConfSyntaxError):
         parse_conf(raw)

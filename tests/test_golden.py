@@ -41,7 +41,7 @@ def test_rendered_artifacts_match_golden_files(path: Path) -> None:
             (folder / name).write_text(text, encoding="utf-8")
     on_disk = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
     assert on_disk == set(rendered), f"golden files differ in names; after review run: {REFRESH}"
-    diffs = []
+    diffs: list[str] = []
     for name, text in rendered.items():
         golden = (folder / name).read_text(encoding="utf-8")
         if golden != text:

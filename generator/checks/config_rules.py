@@ -98,6 +98,25 @@ def _fsync_on_rewrite(cfg: EffectiveConfig) -> Iterator[Finding]:
         )
 
 
+PERSISTENCE_HEALTH_FIELDS = {
+    "aof_last_write_status": "the last write to the AOF failed: Redis refuses writes (MISCONF)",
+    "aof_last_bgrewrite_status": "the last AOF rewrite failed",
+    "rdb_last_bgsave_status": "the last RDB snapshot failed",
+}
+"""``INFO persistence`` fields a live server's config carries as settings (underscore names, so they never
+clash with a directive), and what ``err`` in each means."""
+
+
+@check("persistence.health")
+def _persistence_health(cfg: EffectiveConfig) -> Iterator[Finding]:
+    if not cfg.live:
+        return
+    for name, meaning in PERSISTENCE_HEALTH_FIELDS.items():
+        setting = cfg.last(name)
+        if setting is not None and setting.value == "err":
+            yield rule_finding("persistence.health", setting.where, f"{name}:err: {meaning}; see the server log")
+
+
 @check("memory.noeviction")
 def _noeviction(cfg: EffectiveConfig) -> Iterator[Finding]:
     policy = cfg.value("maxmemory-policy")
@@ -134,8 +153,11 @@ def _directives(cfg: EffectiveConfig) -> Iterator[Finding]:
         name = setting.name
         if name not in REDIS_DIRECTIVES:
             hint = difflib.get_close_matches(name, REDIS_DIRECTIVES, n=1)
-            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
-            yield rule_finding("version.directive", setting.where, f"unknown directive '{name}'{suggestion}")
+            if hint:
+                message = f"unknown directive '{name}'; did you mean '{hint[0]}'?"
+            else:  # may be a value that slipped onto a line of its own, e.g. a password: never echo it
+                message = "unknown directive (not shown: it matches no directive and may be a value)"
+            yield rule_finding("version.directive", setting.where, message)
         elif target is not None and not target.has_directive(name):
             supported = [t.spelling for t in SUPPORTED_TARGETS if t.has_directive(name)]
             yield rule_finding(

@@ -1,0 +1,37 @@
+"""Every page under ``docs/reference/``, each rendered from its template and view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import EXAMPLES
+from generator.docs_pages.cli_help import cli_view
+from generator.docs_pages.examples import example_view
+from generator.docs_pages.modes import modes_view
+from generator.docs_pages.rules import rule_view
+from generator.docs_pages.sizing import sizing_view
+from generator.docs_pages.values_file import values_file_view
+from generator.docs_pages.variables import variables_view
+from generator.render import render_template
+from schema.rules import RULES
+
+
+def reference_pages(root: Path) -> dict[str, str]:
+    """Every page under ``docs/reference/``: file name relative to it -> Markdown text."""
+    examples = sorted((root / EXAMPLES).glob("*.yaml"))
+    example_views = [example_view(root, path) for path in examples]
+    pages = {
+        "variables.md": render_template("docs/variables.md.j2", view=variables_view()),
+        "modes.md": render_template("docs/modes.md.j2", modes=modes_view()),
+        "sizing.md": render_template("docs/sizing.md.j2", view=sizing_view()),
+        "values-file.md": render_template(
+            "docs/values-file.md.j2", view=values_file_view(example_views[0].name if example_views else "")
+        ),
+        "cli.md": render_template("docs/cli.md.j2", view=cli_view()),
+        "rules/index.md": render_template("docs/rules-index.md.j2", rules=[rule_view(r) for r in RULES]),
+    }
+    for rule in RULES:
+        pages[f"rules/{rule.id}.md"] = render_template("docs/rule.md.j2", rule=rule_view(rule))
+    for example in example_views:
+        pages[f"examples/{example.name}.md"] = render_template("docs/example.md.j2", example=example)
+    return dict(sorted(pages.items()))
