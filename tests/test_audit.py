@@ -11,7 +11,6 @@ import pytest
 
 from generator.audit import server_target
 from generator.checks import EffectiveConfig, Setting, run_config_checks
-from generator.cli import main
 from generator.findings import Location
 from generator.resp import (
     ConnectError,
@@ -29,14 +28,12 @@ from tests.realserver.fixtures import ServerFactory
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth
 from tests.realserver.tls import TlsMaterial
+from tests.support import run_main
 
 PASSWORD = "Zq8vN3kP7wR2tY6uI1oA5sD9fG4hJ0lKxCvB"
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    out = capsys.readouterr()
-    return status, out.out, out.err
+_run = run_main
 
 
 def _rules(out: str) -> set[str]:

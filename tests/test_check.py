@@ -11,24 +11,19 @@ from pathlib import Path
 import pytest
 
 from generator.check import check_path, is_env_file
-from generator.cli import main
 from schema.versions import parse_target
 from tests.realserver.binaries import require
 from tests.realserver.processes import quick_load_check, replace_dir_directive
+from tests.support import expected_exit, expected_findings, reported_findings, run_main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p for p in (ROOT / "tests/examples/conf").iterdir() if p.is_file())
-EXPECT = re.compile(r"^# expect: (\d+):(\d+) (error|warning) (\S+)$", re.M)
-EXPECT_EXIT = re.compile(r"^# expect-exit: (\d)$", re.M)
 EXPECT_TARGET = re.compile(r"^# expect-target: (\S+)$", re.M)
 EXPECT_STDERR = re.compile(r"^# expect-stderr: (.+)$", re.M)
 STRONG = "Zq8vN3kP7wR2tY6uI1oA5sD9fG4hJ0lKxCvB"
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    out = capsys.readouterr()
-    return status, out.out, out.err
+_run = run_main
 
 
 def _target_args(text: str) -> list[str]:
@@ -39,14 +34,10 @@ def _target_args(text: str) -> list[str]:
 @pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.name)
 def test_samples_report_exactly_their_stated_findings(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = path.read_text()
-    expected = {(int(line), int(col), sev, rule) for line, col, sev, rule in EXPECT.findall(text)}
-    exit_match = EXPECT_EXIT.search(text)
-    expected_exit = int(exit_match[1]) if exit_match else (1 if any(e[2] == "error" for e in expected) else 0)
+    expected = expected_findings(text)
     status, out, err = _run(capsys, "check", *_target_args(text), str(path))
-    assert status == expected_exit, out + err
-    pattern = re.compile(rf"^{re.escape(str(path))}:(\d+):(\d+): (error|warning) (\S+): ", re.M)
-    found = {(int(line), int(col), sev, rule) for line, col, sev, rule in pattern.findall(out)}
-    assert found == expected, out + err
+    assert status == expected_exit(text, expected), out + err
+    assert reported_findings(out, path) == expected, out + err
     for stated in EXPECT_STDERR.findall(text):
         assert f"{path}:{stated}" in err
 

@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from tests.support import ROOT, expected_exit, expected_findings, reported_findings, run_main
 
-ROOT = Path(__file__).resolve().parent.parent
 VALID = sorted([*(ROOT / "tests/examples/valid").glob("*.yaml"), *(ROOT / "examples").glob("*.yaml")])
 INVALID = sorted((ROOT / "tests/examples/invalid").glob("*.yaml"))
-EXPECT = re.compile(r"^# expect: (\d+):(\d+) (error|warning) (\S+)$", re.M)
-EXPECT_EXIT = re.compile(r"^# expect-exit: (\d)$", re.M)
-
-
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    out = capsys.readouterr()
-    return status, out.out, out.err
+_run = run_main
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.name)
@@ -35,15 +26,11 @@ def test_valid_files_have_no_errors(path: Path, capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.name)
 def test_invalid_files_report_exact_positions(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = path.read_text()
-    expected = {(int(line), int(col), sev, rule) for line, col, sev, rule in EXPECT.findall(text)}
-    exit_match = EXPECT_EXIT.search(text)
-    expected_exit = int(exit_match[1]) if exit_match else 1
+    expected = expected_findings(text)
     assert expected, f"{path.name} states no '# expect:' lines"
     status, out, err = _run(capsys, "validate", str(path))
-    assert status == expected_exit, out + err
-    pattern = re.compile(rf"^{re.escape(str(path))}:(\d+):(\d+): (error|warning) (\S+): ", re.M)
-    found = {(int(line), int(col), sev, rule) for line, col, sev, rule in pattern.findall(out + err)}
-    assert found == expected
+    assert status == expected_exit(text, expected), out + err
+    assert reported_findings(out + err, path) == expected
 
 
 def test_every_finding_line_links_its_docs(capsys: pytest.CaptureFixture[str]) -> None:
