@@ -292,6 +292,16 @@ RULES: tuple[Rule, ...] = (
         scopes=frozenset({Scope.VALUES}),
     ),
     Rule(
+        id="topology.same-port",
+        severity=Severity.ERROR,
+        summary="All data nodes share one port, and all Sentinels another",
+        why="`build` writes one config file per role (master, replica, Sentinel, cluster node) for every host of "
+        "that role, with the role's port in it. A node listed with a different port would listen on the "
+        "wrong one, and Infisical, told the listed port, would lose that node without a word.",
+        fix="Give every data node the same port (e.g. 6379) and every Sentinel the same port (e.g. 26379).",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
         id="cluster.replicaof",
         severity=Severity.ERROR,
         summary="No `replicaof` in a cluster node's config",

@@ -101,3 +101,21 @@ def _headroom(dep: Deployment) -> Iterator[PathViolation]:
             "(37.5% of its RAM); an AOF rewrite may not fit",
             ("memory", "maxmemory"),
         )
+
+
+@check("topology.same-port")
+def _same_port(dep: Deployment) -> Iterator[PathViolation]:
+    groups = {
+        "sentinel": {"nodes": dep.sentinel.nodes, "sentinels": dep.sentinel.sentinels} if dep.sentinel else {},
+        "cluster": {"nodes": dep.cluster.nodes} if dep.cluster else {},
+    }.get(dep.mode, {})
+    for key, members in groups.items():
+        first = members[0].port
+        for index, member in enumerate(members):
+            if member.port != first:
+                yield PathViolation(
+                    "topology.same-port",
+                    f"{dep.mode}.{key} uses port {member.port} here but {first} for the first entry; "
+                    "one config file serves every host of a role",
+                    (dep.mode, key, index),
+                )

@@ -8,6 +8,7 @@ from generator.build import EXAMPLES
 from generator.docs_pages.cli_help import cli_view
 from generator.docs_pages.examples import example_view
 from generator.docs_pages.modes import modes_view
+from generator.docs_pages.nav import NAV_FILE, nav_yaml
 from generator.docs_pages.rules import rule_view
 from generator.docs_pages.sizing import sizing_view
 from generator.docs_pages.values_file import values_file_view
@@ -34,4 +35,5 @@ def reference_pages(root: Path) -> dict[str, str]:
         pages[f"rules/{rule.id}.md"] = render_template("docs/rule.md.j2", rule=rule_view(rule))
     for example in example_views:
         pages[f"examples/{example.name}.md"] = render_template("docs/example.md.j2", example=example)
+    pages[NAV_FILE] = nav_yaml([example.name for example in example_views])
     return dict(sorted(pages.items()))
