@@ -20,7 +20,7 @@ from generator.findings import Finding, Location, rule_finding
 from generator.secrets import PLACEHOLDERS
 from generator.yaml_source import Positions, YamlDocument, YamlLoadError, YamlPath, load_yaml_file
 from schema.rules import RULES_BY_ID, Scope, Severity
-from schema.values import Deployment
+from schema.values import MANAGED_DIRECTIVES, Deployment
 
 
 class UnreadableFileError(Exception):
@@ -100,7 +100,10 @@ def _generated_findings(dep: Deployment, file: str, positions: Positions) -> lis
         settings = [
             Setting(d.name, d.args, _directive_location(d.source, file, positions), d.secret) for d in conf.directives()
         ]
-        cfg = EffectiveConfig.of(settings, Location(file, 1, 1), target=dep.target)
+        absent_at = {
+            name: _at(file, positions.of_value(tuple(owner.split(".")))) for name, owner in MANAGED_DIRECTIVES.items()
+        }
+        cfg = EffectiveConfig.of(settings, Location(file, 1, 1), target=dep.target, absent_at=absent_at)
         found.extend(run_config_checks(cfg, Scope.VALUES))
     return found
 

@@ -48,12 +48,6 @@ def _ha(dep: Deployment) -> Iterator[PathViolation]:
         yield PathViolation("ha.failover", "a standalone Redis has no automatic failover", ("mode",))
 
 
-@check("auth.required")
-def _auth(dep: Deployment) -> Iterator[PathViolation]:
-    if not dep.auth.enabled:
-        yield PathViolation("auth.required", "auth.enabled is false: Redis accepts anyone", ("auth", "enabled"))
-
-
 @check("sentinel.quorum")
 def _quorum(dep: Deployment) -> Iterator[PathViolation]:
     if dep.mode != "sentinel" or dep.sentinel is None:

@@ -3,7 +3,7 @@ file on disk, or ``CONFIG GET *`` on a live server. Config rules judge this one 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -34,6 +34,8 @@ class EffectiveConfig:
     target: ServerTarget | None = None
     live: bool = False
     """True for a running server: absent settings really are absent, not defaults."""
+    absent_at: Mapping[str, Location] = field(default_factory=dict)
+    """Where to point for a directive that is not set (a values file: the key that would set it)."""
     _index: dict[str, list[Setting]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -56,7 +58,7 @@ class EffectiveConfig:
 
     def where(self, name: str) -> Location:
         setting = self.last(name)
-        return setting.where if setting is not None else self.origin
+        return setting.where if setting is not None else self.absent_at.get(name, self.origin)
 
     def sentinel_lines(self, sub: str) -> list[Setting]:
         """``sentinel <sub> ...`` lines, e.g. ``auth-pass``."""
@@ -69,11 +71,12 @@ class EffectiveConfig:
         origin: Location,
         target: ServerTarget | None = None,
         live: bool = False,
+        absent_at: Mapping[str, Location] | None = None,
     ) -> EffectiveConfig:
         """Builds the index; a config with any ``sentinel ...`` line is a Sentinel's."""
         items = tuple(settings)
         kind: ConfigKind = "sentinel" if any(s.name == "sentinel" for s in items) else "redis"
-        return cls(items, origin, kind, target, live)
+        return cls(items, origin, kind, target, live, absent_at or {})
 
 
 _ENUMS = frozenset(
