@@ -193,6 +193,8 @@ def infisical_env_view(dep: Deployment, secrets: SecretValues) -> InfisicalEnv:
         entries.append(EnvEntry("NODE_EXTRA_CA_CERTS", dep.tls.infisical_ca_path, (note,)))
     for entry in entries:
         dotenv_value(entry.value, entry.name)  # fail now, naming the variable, not half-way through rendering
+        if entry.value != entry.value.strip():
+            raise ValueError(f"{entry.name} starts or ends with a blank, which Infisical trims away on start-up")
     return InfisicalEnv(
         title=f"Infisical's Redis settings: {dep.mode} mode, {dep.target.title}",
         placeholders=any(PLACEHOLDER_PREFIX in entry.value for entry in entries),
