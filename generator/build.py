@@ -74,15 +74,31 @@ def stale_files(rendered: Rendered) -> list[Path]:
 
 
 def write_outputs(rendered: Rendered, private: bool = False) -> list[Path]:
-    """Write what changed, each file atomically (temp file + rename); remove files no longer rendered.
+    """Write what changed, all or nothing; remove files no longer rendered. Returns the changed paths.
 
+    Every new file is first written in full to a temp file beside its target; only when all of them are on
+    disk are they renamed into place (each rename atomic). If any write fails, the temp files and the
+    directories made for them are removed and the OSError propagates: nothing was changed.
     ``private``: the files hold real passwords, so they are created readable by their owner only.
     """
     changed = stale_files(rendered)
+    made_dirs: list[Path] = []
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path in changed:
+            if path in rendered.files:
+                made_dirs += _make_parents(path.parent)
+                staged.append((_stage(path, rendered.files[path], 0o600 if private else 0o644), path))
+    except BaseException:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+        for directory in reversed(made_dirs):
+            directory.rmdir()
+        raise
+    for temp, path in staged:
+        temp.replace(path)
     for path in changed:
-        if path in rendered.files:
-            _write_atomic(path, rendered.files[path], 0o600 if private else 0o644)
-        else:
+        if path not in rendered.files:
             path.unlink()
     return changed
 
@@ -90,18 +106,27 @@ def write_outputs(rendered: Rendered, private: bool = False) -> list[Path]:
 def _read(path: Path) -> str | None:
     try:
         return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
         return None
 
 
-def _write_atomic(path: Path, text: str, mode: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _make_parents(directory: Path) -> list[Path]:
+    """Create ``directory`` and its missing parents; return the ones this call made, outermost first."""
+    missing = [d for d in (directory, *directory.parents) if not d.exists()]
+    for d in reversed(missing):
+        d.mkdir()
+    return list(reversed(missing))
+
+
+def _stage(path: Path, text: str, mode: int) -> Path:
+    """``text`` written and flushed to a temp file next to ``path``; the caller renames it into place."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(name)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        Path(tmp).replace(path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+    return temp

@@ -78,7 +78,12 @@ def cmd_build(args: argparse.Namespace) -> Exit:
             return Exit.FINDINGS
         print(f"{len(rendered.files)} generated file(s) up to date")
         return Exit.OK
-    changed = write_outputs(rendered, private=secrets.resolved)
+    try:
+        changed = write_outputs(rendered, private=secrets.resolved)
+    except OSError as error:
+        where = f" {error.filename}" if error.filename else ""
+        print(f"build: nothing written: cannot write{where}: {error.strerror or error}", file=sys.stderr)
+        return Exit.USAGE
     print(f"wrote {len(changed)} of {len(rendered.files)} file(s)")
     return Exit.OK
 

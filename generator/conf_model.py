@@ -62,6 +62,8 @@ def _network(dep: Deployment, port: int, role: Role) -> Section:
     port_source: Path = ("standalone", "port") if dep.mode == "standalone" else (dep.mode, "nodes")
     directives = [_d("bind", "0.0.0.0"), _d("protected-mode", "yes")]
     notes = ["Listen on every interface; protected mode stays on as a second guard."]
+    if not dep.auth.enabled:
+        notes.append("No password (auth.enabled: false): protected mode then answers loopback clients only.")
     if dep.tls.enabled:
         notes.append("TLS only: the plain-text port is off, TLS is served on the client port.")
         directives += [_d("port", 0, source=("tls", "enabled")), _d("tls-port", port, source=port_source)]

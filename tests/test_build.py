@@ -12,6 +12,7 @@ from generator.build import project_outputs, stale_files, write_outputs
 from generator.cli import main
 from generator.conf_syntax import parse_conf
 from generator.env_check import check_infisical_env
+from generator.secrets import PLACEHOLDERS
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "build"
@@ -122,3 +123,32 @@ def test_build_flags_misuse(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["build", "-f", "x.yaml"]) == 2
     assert main(["build", "--resolve-secrets"]) == 2
     capsys.readouterr()
+
+
+def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import generator.build as build_module
+
+    out = tmp_path / "new" / "out"
+    rendered = build_module.deployment_outputs(ROOT / "examples/sentinel.yaml", out, PLACEHOLDERS)
+    real_stage = build_module._stage
+    calls = 0
+
+    def failing_stage(path: Path, text: str, mode: int) -> Path:
+        nonlocal calls
+        calls += 1
+        if calls == len(rendered.files):  # the last file: every other one is already staged
+            raise OSError(28, "No space left on device", str(path))
+        return real_stage(path, text, mode)
+
+    monkeypatch.setattr(build_module, "_stage", failing_stage)
+    with pytest.raises(OSError, match="No space"):
+        write_outputs(rendered)
+    assert not (tmp_path / "new").exists()
+
+
+def test_unwritable_output_is_a_clean_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["build", "-f", str(ROOT / "examples/standalone.yaml"), "-o", str(blocker / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("build: nothing written: cannot write") and "Traceback" not in err
