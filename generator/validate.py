@@ -152,9 +152,10 @@ def validate_file(path: Path, display: str | None = None) -> Validated:
     file = display or str(path)
     try:
         document = load_yaml_file(path)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) and error.strerror else type(error).__name__
-        raise UnreadableFileError(f"{file}: cannot read: {reason}") from None
+    except UnicodeDecodeError as error:
+        raise UnreadableFileError(f"{file}: cannot read: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise UnreadableFileError(f"{file}: cannot read: {error.strerror or type(error).__name__}") from None
     except YamlLoadError as error:
         where = Location(file, error.line, error.column) if error.line else Location(file)
         raise UnreadableFileError(f"{where}: error schema.yaml: {error.reason}") from None
