@@ -9,8 +9,9 @@ from typing import Literal
 
 from generator.conf_syntax import format_directive
 from generator.secrets import SecretValues
+from schema.fields import HostPort
 from schema.units import format_redis_memory
-from schema.values import Deployment, HostPort
+from schema.values import Deployment
 
 Path = tuple[str | int, ...]
 Role = Literal["standalone", "master", "replica", "cluster-node", "sentinel"]

@@ -26,7 +26,8 @@ from urllib.parse import quote
 from generator.render import render_template
 from generator.secrets import SecretValues
 from schema.env_vars import EnvVar, env_var
-from schema.values import PLACEHOLDER_PREFIX, Deployment, HostPort, PasswordSource
+from schema.fields import PLACEHOLDER_PREFIX, HostPort, PasswordSource
+from schema.values import Deployment
 
 _BARE = re.compile(r"[A-Za-z0-9_.,:/@%+=~-]+")
 COMMENT_WIDTH = 100

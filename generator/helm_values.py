@@ -16,8 +16,9 @@ from generator.conf_text import conf_body
 from generator.env_file import infisical_env_view
 from generator.render import render_template
 from generator.secrets import PLACEHOLDERS, SecretValues
+from schema.fields import KubeSecretKey, PasswordSource
 from schema.units import format_kube_quantity
-from schema.values import Deployment, KubeSecretKey, PasswordSource
+from schema.values import Deployment
 
 CHART_MANAGED_SECTIONS = frozenset({"Network", "Authentication", "TLS", "Replication"})
 """redis.conf sections the Bitnami charts write themselves (ports, passwords, certificates, replicaof)."""

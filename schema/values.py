@@ -6,13 +6,12 @@ reports them under that rule. Messages never contain the offending value: it may
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from schema.env_vars import HOST_PORT
+from schema.fields import REQUIRED, HostPort, Name, PasswordSource, Section, doc_field
 from schema.modes import MODES, SUPPORTED_MODES
 from schema.sizing import TIERS, Tier, TierName
 from schema.units import parse_kube_quantity, parse_redis_memory
@@ -29,135 +28,43 @@ EvictionPolicy = Literal[
     "volatile-ttl",
 ]
 Fsync = Literal["everysec", "always", "no"]
-Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=253)]
-EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
-def _doc(default: Any, description: str, example: Any = None, **constraints: Any) -> Any:
-    """A field with its description and example, the one place the docs and the JSON Schema read them."""
-    extra = {"example": example} if example is not None else None
-    if callable(default):
-        return Field(default_factory=default, description=description, json_schema_extra=extra, **constraints)
-    return Field(default, description=description, json_schema_extra=extra, **constraints)
-
-
-REQUIRED: Any = ...
-
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class HostPort(_Section):
-    """``host:port``, written in a values file as one string, the way Infisical's host lists take it."""
-
-    host: str
-    port: int = Field(ge=1, le=65535)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if not HOST_PORT.match(value):
-                raise PydanticCustomError(
-                    "host_port", "write host:port with a numeric port, no scheme and no IPv6 literal"
-                )
-            host, port = value.rsplit(":", 1)
-            return {"host": host, "port": int(port)}
-        return value
-
-    @property
-    def is_ip(self) -> bool:
-        try:
-            ipaddress.ip_address(self.host)
-        except ValueError:
-            return False
-        return True
-
-    def __str__(self) -> str:
-        return f"{self.host}:{self.port}"
-
-
-class KubeSecretKey(_Section):
-    name: Name = _doc(REQUIRED, "Name of the Kubernetes Secret.", "redis-auth")
-    key: Name = _doc(REQUIRED, "Key inside the Secret.", "redis-password")
-
-
-PLACEHOLDER_PREFIX = "replace-me-with-"
-"""Generated files carry ``replace-me-with-...`` where a password goes; `check` and `audit` look for it."""
-
-
-class PasswordSource(_Section):
-    """Where a password comes from: exactly one of ``env`` or ``secret``."""
-
-    env: EnvName | None = _doc(
-        None,
-        "Environment variable that holds the password (read by `build --resolve-secrets`).",
-        "REDIS_PASSWORD",
-    )
-    secret: KubeSecretKey | None = _doc(None, "Kubernetes Secret and key that hold the password.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_literal(cls, value: Any) -> Any:
-        if isinstance(value, str | int | float):
-            raise PydanticCustomError(
-                "rule:auth.literal-password",
-                "a password is written here literally; name where it comes from instead "
-                "({env: VAR} or {secret: {name: ..., key: ...}})",
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> PasswordSource:
-        if (self.env is None) == (self.secret is None):
-            raise PydanticCustomError("password_source", "give exactly one of env or secret")
-        return self
-
-    @property
-    def placeholder(self) -> str:
-        """What generated files carry instead of the password."""
-        if self.env is not None:
-            return f"{PLACEHOLDER_PREFIX}env-{self.env}"
-        assert self.secret is not None
-        return f"{PLACEHOLDER_PREFIX}secret-{self.secret.name}-{self.secret.key}"
-
-
-class AuthSettings(_Section):
-    enabled: bool = _doc(True, "Require a password on every Redis node.", True)
-    username: Name = _doc(
+class AuthSettings(Section):
+    enabled: bool = doc_field(True, "Require a password on every Redis node.", True)
+    username: Name = doc_field(
         "default",
         "ACL user Infisical connects as. `default` uses `requirepass`; any other name gets its own ACL user "
         "with all keys, channels and commands, and the `default` user is switched off.",
         "infisical",
     )
-    password: PasswordSource = _doc(
+    password: PasswordSource = doc_field(
         lambda: PasswordSource(env="REDIS_PASSWORD"),
         "Where the data nodes' password comes from.",
         {"env": "REDIS_PASSWORD"},
     )
-    sentinel_password: PasswordSource | None = _doc(
+    sentinel_password: PasswordSource | None = doc_field(
         None,
         "Where the Sentinels' own password comes from (sentinel mode). Unset: the Sentinels need none.",
         {"env": "REDIS_SENTINEL_PASSWORD"},
     )
 
 
-class TlsSettings(_Section):
-    enabled: bool = _doc(False, "Serve TLS only, on the client port; the plain-text port is switched off.", True)
-    cert_file: str = _doc("/tls/redis.crt", "Server certificate (PEM) on the Redis host.")
-    key_file: str = _doc("/tls/redis.key", "Server private key (PEM) on the Redis host.")
-    ca_file: str = _doc("/tls/ca.crt", "CA bundle Redis verifies peers with (replication, cluster bus).")
-    auth_clients: Literal["no", "optional", "yes"] = _doc(
+class TlsSettings(Section):
+    enabled: bool = doc_field(False, "Serve TLS only, on the client port; the plain-text port is switched off.", True)
+    cert_file: str = doc_field("/tls/redis.crt", "Server certificate (PEM) on the Redis host.")
+    key_file: str = doc_field("/tls/redis.key", "Server private key (PEM) on the Redis host.")
+    ca_file: str = doc_field("/tls/ca.crt", "CA bundle Redis verifies peers with (replication, cluster bus).")
+    auth_clients: Literal["no", "optional", "yes"] = doc_field(
         "no", "`tls-auth-clients`. Infisical presents no client certificate, so `yes` locks it out.", "no"
     )
-    infisical_ca_path: str | None = _doc(
+    infisical_ca_path: str | None = doc_field(
         None,
         "Path of the CA bundle inside the Infisical container, written to `NODE_EXTRA_CA_CERTS`. Leave unset "
         "when the certificate comes from a CA Node.js already trusts.",
         "/etc/ssl/certs/redis-ca.pem",
     )
-    kubernetes_secret: Name | None = _doc(
+    kubernetes_secret: Name | None = doc_field(
         None, "Kubernetes Secret with `tls.crt`, `tls.key` and `ca.crt`, for the Bitnami charts.", "redis-tls"
     )
 
@@ -172,21 +79,21 @@ class TlsSettings(_Section):
 SavePoint = Annotated[tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]], Field()]
 
 
-class PersistenceSettings(_Section):
-    aof: bool = _doc(True, "`appendonly`: log every write to the append-only file.", True)
-    appendfsync: Fsync = _doc("everysec", "`appendfsync`: how often the AOF is flushed to disk.", "everysec")
-    snapshots: list[SavePoint] = _doc(
+class PersistenceSettings(Section):
+    aof: bool = doc_field(True, "`appendonly`: log every write to the append-only file.", True)
+    appendfsync: Fsync = doc_field("everysec", "`appendfsync`: how often the AOF is flushed to disk.", "everysec")
+    snapshots: list[SavePoint] = doc_field(
         lambda: [(3600, 1), (300, 100), (60, 10000)],
         "RDB snapshot points as `[seconds, changes]` pairs (one `save` line each); `[]` turns snapshots off.",
         [[3600, 1], [300, 100], [60, 10000]],
     )
-    dir: str = _doc("/data", "Data directory on the Redis host (`dir`); it must exist before Redis starts.")
-    volume_size: str = _doc(
+    dir: str = doc_field("/data", "Data directory on the Redis host (`dir`); it must exist before Redis starts.")
+    volume_size: str = doc_field(
         "auto",
         "Size of the data volume as a Kubernetes quantity, or `auto` for the tier's derived size.",
         "30Gi",
     )
-    storage_class: Name | None = _doc(None, "Kubernetes StorageClass of the data volume.", "ssd")
+    storage_class: Name | None = doc_field(None, "Kubernetes StorageClass of the data volume.", "ssd")
 
     @field_validator("volume_size")
     @classmethod
@@ -199,9 +106,11 @@ class PersistenceSettings(_Section):
         return value
 
 
-class MemorySettings(_Section):
-    maxmemory: str = _doc("auto", "`maxmemory` in Redis units (`3gb`), or `auto` for the tier's derived limit.", "3gb")
-    maxmemory_policy: EvictionPolicy = _doc(
+class MemorySettings(Section):
+    maxmemory: str = doc_field(
+        "auto", "`maxmemory` in Redis units (`3gb`), or `auto` for the tier's derived limit.", "3gb"
+    )
+    maxmemory_policy: EvictionPolicy = doc_field(
         "noeviction", "`maxmemory-policy`. Only `noeviction` keeps BullMQ's queues intact.", "noeviction"
     )
 
@@ -218,29 +127,29 @@ class MemorySettings(_Section):
         return value
 
 
-class StandaloneSettings(_Section):
-    host: str = _doc("redis", "Host name or address Infisical reaches Redis at.", "redis")
-    port: int = _doc(6379, "Client port.", 6379, ge=1, le=65535)
+class StandaloneSettings(Section):
+    host: str = doc_field("redis", "Host name or address Infisical reaches Redis at.", "redis")
+    port: int = doc_field(6379, "Client port.", 6379, ge=1, le=65535)
 
 
-class SentinelSettings(_Section):
-    master_name: Name = _doc("mymaster", "Master set name (`REDIS_SENTINEL_MASTER_NAME`).", "mymaster")
-    quorum: int = _doc(2, "Sentinels that must agree the master is down.", 2, ge=1)
-    nodes: list[HostPort] = _doc(
+class SentinelSettings(Section):
+    master_name: Name = doc_field("mymaster", "Master set name (`REDIS_SENTINEL_MASTER_NAME`).", "mymaster")
+    quorum: int = doc_field(2, "Sentinels that must agree the master is down.", 2, ge=1)
+    nodes: list[HostPort] = doc_field(
         REQUIRED,
         "Data nodes as `host:port`; the first is the initial master, the others its replicas.",
         ["10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379"],
         min_length=1,
     )
-    sentinels: list[HostPort] = _doc(
+    sentinels: list[HostPort] = doc_field(
         REQUIRED,
         "Sentinels as `host:port` (`REDIS_SENTINEL_HOSTS`).",
         ["10.0.0.1:26379", "10.0.0.2:26379", "10.0.0.3:26379"],
         min_length=1,
     )
-    down_after_ms: int = _doc(5000, "`down-after-milliseconds`.", 5000, ge=100)
-    failover_timeout_ms: int = _doc(60000, "`failover-timeout`.", 60000, ge=1000)
-    parallel_syncs: int = _doc(1, "`parallel-syncs`: replicas resyncing with a new master at once.", 1, ge=1)
+    down_after_ms: int = doc_field(5000, "`down-after-milliseconds`.", 5000, ge=100)
+    failover_timeout_ms: int = doc_field(60000, "`failover-timeout`.", 60000, ge=1000)
+    parallel_syncs: int = doc_field(1, "`parallel-syncs`: replicas resyncing with a new master at once.", 1, ge=1)
 
     @property
     def master(self) -> HostPort:
@@ -251,8 +160,8 @@ class SentinelSettings(_Section):
         return not all(node.is_ip for node in [*self.nodes, *self.sentinels])
 
 
-class ClusterSettings(_Section):
-    nodes: list[HostPort] = _doc(
+class ClusterSettings(Section):
+    nodes: list[HostPort] = doc_field(
         REQUIRED,
         "Every cluster node as `host:port`; they are also the seed list (`REDIS_CLUSTER_HOSTS`).",
         [
@@ -265,9 +174,9 @@ class ClusterSettings(_Section):
         ],
         min_length=1,
     )
-    replicas_per_master: int = _doc(1, "Replicas per master (`--cluster-replicas`).", 1, ge=0)
-    node_timeout_ms: int = _doc(15000, "`cluster-node-timeout`.", 15000, ge=100)
-    aws_elasticache_dns_lookup: bool = _doc(
+    replicas_per_master: int = doc_field(1, "Replicas per master (`--cluster-replicas`).", 1, ge=0)
+    node_timeout_ms: int = doc_field(15000, "`cluster-node-timeout`.", 15000, ge=100)
+    aws_elasticache_dns_lookup: bool = doc_field(
         False,
         "Set `REDIS_CLUSTER_AWS_ELASTICACHE_DNS_LOOKUP_MODE` (ElastiCache cluster mode with TLS).",
         False,
@@ -278,47 +187,49 @@ class ClusterSettings(_Section):
         return len(self.nodes) // (1 + self.replicas_per_master)
 
 
-class KubernetesSettings(_Section):
-    release: Name = _doc("redis", "Name of the Bitnami Redis release (`fullnameOverride`).", "redis")
-    infisical_secret: Name = _doc(
+class KubernetesSettings(Section):
+    release: Name = doc_field("redis", "Name of the Bitnami Redis release (`fullnameOverride`).", "redis")
+    infisical_secret: Name = doc_field(
         "infisical-secrets",
         "Secret Infisical's chart loads its environment from (`infisical.kubeSecretRef`).",
         "infisical-secrets",
     )
-    image_repository: str = _doc(
+    image_repository: str = doc_field(
         "bitnamilegacy/redis", "Redis image for the Bitnami `redis` chart.", "bitnamilegacy/redis"
     )
 
 
-class Deployment(_Section):
+class Deployment(Section):
     """One Redis deployment for Infisical."""
 
-    mode: Literal["standalone", "sentinel", "cluster"] = _doc(
+    mode: Literal["standalone", "sentinel", "cluster"] = doc_field(
         REQUIRED, "Deployment mode. Active-Active geo-replication is not supported.", "sentinel"
     )
-    redis_version: str = _doc(
+    redis_version: str = doc_field(
         REQUIRED,
         "Server line the files are generated for: `6.2`, `7.0`, `7.2`, `7.4`, `valkey-7.2`, `valkey-8.0`, "
         "`valkey-8.1`.",
         "7.0",
     )
-    size: TierName = _doc("small", "Hardware tier; `maxmemory`, volume and pod resources follow from it.", "medium")
-    auth: AuthSettings = _doc(AuthSettings, "Passwords and the ACL user.")
-    tls: TlsSettings = _doc(TlsSettings, "TLS between Infisical and Redis, and between Redis nodes.")
-    persistence: PersistenceSettings = _doc(PersistenceSettings, "AOF, RDB snapshots and the data volume.")
-    memory: MemorySettings = _doc(MemorySettings, "Memory limit and eviction policy.")
-    standalone: StandaloneSettings | None = _doc(None, "Standalone endpoint (mode: standalone).")
-    sentinel: SentinelSettings | None = _doc(None, "Sentinel topology (mode: sentinel).")
-    cluster: ClusterSettings | None = _doc(None, "Cluster nodes (mode: cluster).")
-    read_replicas: list[HostPort] = _doc(list, "Extra read-only endpoints (`REDIS_READ_REPLICAS`).", [])
-    kubernetes: KubernetesSettings = _doc(KubernetesSettings, "Names used by the Helm values.")
-    extra_directives: dict[str, str | list[str]] = _doc(
+    size: TierName = doc_field(
+        "small", "Hardware tier; `maxmemory`, volume and pod resources follow from it.", "medium"
+    )
+    auth: AuthSettings = doc_field(AuthSettings, "Passwords and the ACL user.")
+    tls: TlsSettings = doc_field(TlsSettings, "TLS between Infisical and Redis, and between Redis nodes.")
+    persistence: PersistenceSettings = doc_field(PersistenceSettings, "AOF, RDB snapshots and the data volume.")
+    memory: MemorySettings = doc_field(MemorySettings, "Memory limit and eviction policy.")
+    standalone: StandaloneSettings | None = doc_field(None, "Standalone endpoint (mode: standalone).")
+    sentinel: SentinelSettings | None = doc_field(None, "Sentinel topology (mode: sentinel).")
+    cluster: ClusterSettings | None = doc_field(None, "Cluster nodes (mode: cluster).")
+    read_replicas: list[HostPort] = doc_field(list, "Extra read-only endpoints (`REDIS_READ_REPLICAS`).", [])
+    kubernetes: KubernetesSettings = doc_field(KubernetesSettings, "Names used by the Helm values.")
+    extra_directives: dict[str, str | list[str]] = doc_field(
         dict,
         "More redis.conf directives, name to value, checked against the target server line. Settings this "
         "file has a key for (persistence, memory, auth, TLS) cannot be overridden here.",
         {"latency-monitor-threshold": "100"},
     )
-    ignore_rules: list[str] = _doc(
+    ignore_rules: list[str] = doc_field(
         list,
         "Ids of warning rules not to report for this deployment (errors cannot be ignored).",
         ["ha.failover"],

@@ -24,10 +24,11 @@ from generator.docs_pages import reference_pages
 from generator.errors import Exit
 from schema import sizing
 from schema.env_vars import ENV_VARS
+from schema.fields import HostPort
 from schema.modes import MODES
 from schema.project import DOCS_URL, rule_docs_url
 from schema.rules import RULES
-from schema.values import Deployment, HostPort
+from schema.values import Deployment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -160,6 +161,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, outputs: dict[str, str]) -> P
     """The site built by `mkdocs build --strict` from a copy of the project with freshly rendered outputs."""
     root = tmp_path_factory.mktemp("docs-project")
     shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copy2(ROOT / "README.md", root / "README.md")  # docs/verified.md embeds its "Verified on" section
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("reference"))
     shutil.copytree(ROOT / "examples", root / "examples")
     for name, text in outputs.items():

@@ -14,7 +14,8 @@ from generator.env_check import MISSING_CONNECTION, EnvProblem, check_infisical_
 from generator.env_file import dotenv_value, infisical_env, infisical_env_view
 from generator.secrets import PLACEHOLDERS, SecretValues
 from schema.env_vars import ENV_VAR_NAMES
-from schema.values import PLACEHOLDER_PREFIX, Deployment
+from schema.fields import PLACEHOLDER_PREFIX
+from schema.values import Deployment
 
 SENTINEL = {
     "nodes": ["10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379"],

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 
 from generator.checks.effective import EffectiveConfig, Setting
 from generator.findings import Finding, rule_finding
+from schema.fields import PLACEHOLDER_PREFIX
 from schema.rules import Scope
 from schema.units import parse_redis_memory
-from schema.values import PLACEHOLDER_PREFIX
 from schema.versions import ABSOLUTE_MINIMUM, RECOMMENDED_MINIMUM, REDIS_DIRECTIVES, SUPPORTED_TARGETS
 
 ConfigCheck = Callable[[EffectiveConfig], Iterator[Finding]]

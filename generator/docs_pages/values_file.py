@@ -14,7 +14,8 @@ from pydantic.fields import FieldInfo
 
 from generator.docs_pages.views import anchor, cell
 from generator.findings import SCHEMA_FINDINGS
-from schema.values import Deployment, HostPort
+from schema.fields import HostPort
+from schema.values import Deployment
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,104 @@
+"""Building blocks of the values file: documented fields, host:port entries and password sources."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from schema.env_vars import HOST_PORT
+
+Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=253)]
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+
+def doc_field(default: Any, description: str, example: Any = None, **constraints: Any) -> Any:
+    """A field with its description and example, the one place the docs and the JSON Schema read them."""
+    extra = {"example": example} if example is not None else None
+    if callable(default):
+        return Field(default_factory=default, description=description, json_schema_extra=extra, **constraints)
+    return Field(default, description=description, json_schema_extra=extra, **constraints)
+
+
+REQUIRED: Any = ...
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HostPort(Section):
+    """``host:port``, written in a values file as one string, the way Infisical's host lists take it."""
+
+    host: str = Field(pattern=r"^[A-Za-z0-9._-]+$", max_length=253)
+    port: int = Field(ge=1, le=65535)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not HOST_PORT.match(value):
+                raise PydanticCustomError(
+                    "host_port", "write host:port with a numeric port, no scheme and no IPv6 literal"
+                )
+            host, port = value.rsplit(":", 1)
+            return {"host": host, "port": int(port)}
+        return value
+
+    @property
+    def is_ip(self) -> bool:
+        try:
+            ipaddress.ip_address(self.host)
+        except ValueError:
+            return False
+        return True
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+class KubeSecretKey(Section):
+    name: Name = doc_field(REQUIRED, "Name of the Kubernetes Secret.", "redis-auth")
+    key: Name = doc_field(REQUIRED, "Key inside the Secret.", "redis-password")
+
+
+PLACEHOLDER_PREFIX = "replace-me-with-"
+"""Generated files carry ``replace-me-with-...`` where a password goes; `check` and `audit` look for it."""
+
+
+class PasswordSource(Section):
+    """Where a password comes from: exactly one of ``env`` or ``secret``."""
+
+    env: EnvName | None = doc_field(
+        None,
+        "Environment variable that holds the password (read by `build --resolve-secrets`).",
+        "REDIS_PASSWORD",
+    )
+    secret: KubeSecretKey | None = doc_field(None, "Kubernetes Secret and key that hold the password.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_literal(cls, value: Any) -> Any:
+        if isinstance(value, str | int | float):
+            raise PydanticCustomError(
+                "rule:auth.literal-password",
+                "a password is written here literally; name where it comes from instead "
+                "({env: VAR} or {secret: {name: ..., key: ...}})",
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> PasswordSource:
+        if (self.env is None) == (self.secret is None):
+            raise PydanticCustomError("password_source", "give exactly one of env or secret")
+        return self
+
+    @property
+    def placeholder(self) -> str:
+        """What generated files carry instead of the password."""
+        if self.env is not None:
+            return f"{PLACEHOLDER_PREFIX}env-{self.env}"
+        assert self.secret is not None
+        return f"{PLACEHOLDER_PREFIX}secret-{self.secret.name}-{self.secret.key}"
