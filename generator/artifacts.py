@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from generator.checks import CONFIG_CHECKS, EffectiveConfig, Setting
+from generator.compose_file import compose_files
 from generator.conf_model import ConfFile, conf_files
 from generator.conf_text import conf_text
 from generator.env_file import infisical_env
@@ -52,6 +53,7 @@ def deployment_artifacts(dep: Deployment, source: str, secrets: SecretValues) ->
     _refuse_unrewritable_sentinel_passwords(confs)
     files = {conf.filename: conf_text(conf, source) for conf in confs}
     files["infisical.env"] = infisical_env(dep, secrets)
+    files.update(compose_files(dep))
     files.update(helm_files(dep, secrets))
     files["values.schema.json"] = values_json_schema()
     return dict(sorted(files.items()))

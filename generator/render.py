@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -28,6 +28,7 @@ def environment() -> jinja2.Environment:
         autoescape=False,
     )
     env.filters["yaml"] = _yaml_scalar
+    env.filters["basename"] = lambda path: PurePosixPath(path).name
     return env
 
 

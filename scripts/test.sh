@@ -10,6 +10,7 @@ command -v redis-server >/dev/null || need_apt+=(redis-server)
 command -v redis-sentinel >/dev/null || need_apt+=(redis-sentinel)
 command -v redis-cli >/dev/null || need_apt+=(redis-tools)
 command -v openssl >/dev/null || need_apt+=(openssl)
+command -v docker-compose >/dev/null || need_apt+=(docker-compose)
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 if ((${#need_apt[@]})); then

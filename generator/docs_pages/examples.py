@@ -23,6 +23,8 @@ CONF_ROLE_PURPOSE: dict[Role, str] = {
 }
 ARTIFACT_PURPOSE: dict[str, str] = {
     "infisical.env": "Infisical's Redis environment variables, with exactly the names Infisical reads.",
+    "docker-compose.redis.yaml": "The `redis` service for Infisical's docker-compose file, running the "
+    "generated config on a persistent volume.",
     "values.schema.json": "JSON Schema of the values file, for editors and CI.",
     "helm/bitnami-redis.values.yaml": "Values for the Bitnami `redis` chart (`helm install -f`).",
     "helm/bitnami-redis-cluster.values.yaml": "Values for the Bitnami `redis-cluster` chart (`helm install -f`).",
