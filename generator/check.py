@@ -20,6 +20,8 @@ from generator.checks import EffectiveConfig, Setting, run_config_checks
 from generator.conf_syntax import ConfLine, ConfSyntaxError, parse_conf
 from generator.findings import Finding, Location, rule_finding
 from generator.validate import UnreadableFileError
+from schema.env_vars import ENV_VARS
+from schema.fields import PLACEHOLDER_PREFIX
 from schema.rules import Scope
 from schema.versions import ServerTarget
 
@@ -127,7 +129,7 @@ def check_conf(path: Path, display: str, target: ServerTarget | None = None) -> 
 
 def check_env(path: Path, display: str) -> CheckResult:
     """Judge an Infisical `.env` as Infisical's start-up validation reads its Redis variables."""
-    from generator.env_check import check_infisical_env
+    from generator.env_check import check_infisical_env, parse_dotenv
 
     text = _read_text(path, display)
     findings = []
@@ -135,7 +137,20 @@ def check_env(path: Path, display: str) -> CheckResult:
         where = Location(display, problem.line, 1) if problem.line else Location(display)
         message = f"{problem.name}: {problem.message}" if problem.name else problem.message
         findings.append(rule_finding("env.infisical-startup", where, message))
+    for assignment in parse_dotenv(text).assignments:
+        if assignment.name in SECRET_VARS and PLACEHOLDER_PREFIX in assignment.value:
+            findings.append(
+                rule_finding(
+                    "auth.placeholder",
+                    Location(display, assignment.line, 1),
+                    f"{assignment.name} still holds the generator's password placeholder",
+                )
+            )
     return CheckResult(findings)
+
+
+SECRET_VARS = frozenset(var.name for var in ENV_VARS if var.secret)
+"""Infisical variables that carry a password (REDIS_URL carries it inside the URL)."""
 
 
 def check_path(path: Path, display: str, target: ServerTarget | None = None) -> CheckResult:
