@@ -9,6 +9,7 @@ from generator.build import BUILD, EXAMPLES, deployment_outputs
 from generator.conf_model import Role, conf_files
 from generator.secrets import PLACEHOLDERS
 from generator.validate import validate_file
+from schema.modes import SUPPORTED_MODES
 
 CONF_ROLE_PURPOSE: dict[Role, str] = {
     "standalone": "the config file of the one Redis server.",
@@ -56,6 +57,12 @@ class ExampleView:
     description: str
     values_path: str
     artifacts: tuple[ArtifactView, ...]
+    mode: str
+
+    @property
+    def reading_order(self) -> tuple[int, int, str]:
+        """Standalone, then Sentinel, then cluster; within a mode the plain example first."""
+        return (SUPPORTED_MODES.index(self.mode), self.name != self.mode, self.name)
 
 
 def _leading_comment(text: str) -> str:
@@ -103,4 +110,5 @@ def example_view(root: Path, values_file: Path) -> ExampleView:
         description=_leading_comment(values_file.read_text(encoding="utf-8")),
         values_path=f"{EXAMPLES}/{values_file.name}",
         artifacts=tuple(artifacts),
+        mode=deployment.mode,
     )

@@ -20,7 +20,7 @@ from schema.rules import RULES
 def reference_pages(root: Path) -> dict[str, str]:
     """Every page under ``docs/reference/``: file name relative to it -> Markdown text."""
     examples = sorted((root / EXAMPLES).glob("*.yaml"))
-    example_views = [example_view(root, path) for path in examples]
+    example_views = sorted((example_view(root, path) for path in examples), key=lambda e: e.reading_order)
     pages = {
         "variables.md": render_template("docs/variables.md.j2", view=variables_view()),
         "modes.md": render_template("docs/modes.md.j2", modes=modes_view()),
