@@ -16,12 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.check_helm import check_helm_values, is_helm_values
 from generator.checks import EffectiveConfig, Setting, run_config_checks
 from generator.conf_syntax import ConfLine, ConfSyntaxError, parse_conf
-from generator.findings import Finding, Location, rule_finding
+from generator.findings import Finding, Location
 from generator.validate import UnreadableFileError
-from schema.env_vars import ENV_VARS
-from schema.fields import PLACEHOLDER_PREFIX
 from schema.rules import Scope
 from schema.versions import ServerTarget
 
@@ -130,30 +129,21 @@ def check_conf(path: Path, display: str, target: ServerTarget | None = None) -> 
 def check_env(path: Path, display: str) -> CheckResult:
     """Judge an Infisical `.env` as Infisical's start-up validation reads its Redis variables."""
     from generator.env_check import check_infisical_env, parse_dotenv
+    from generator.env_findings import env_findings
 
     text = _read_text(path, display)
-    findings = []
-    for problem in check_infisical_env(text):
-        where = Location(display, problem.line, 1) if problem.line else Location(display)
-        message = f"{problem.name}: {problem.message}" if problem.name else problem.message
-        findings.append(rule_finding("env.infisical-startup", where, message))
-    for assignment in parse_dotenv(text).assignments:
-        if assignment.name in SECRET_VARS and PLACEHOLDER_PREFIX in assignment.value:
-            findings.append(
-                rule_finding(
-                    "auth.placeholder",
-                    Location(display, assignment.line, 1),
-                    f"{assignment.name} still holds the generator's password placeholder",
-                )
-            )
-    return CheckResult(findings)
+    problems = check_infisical_env(text)
 
+    def locate(line: int) -> Location:
+        return Location(display, line, 1) if line else Location(display)
 
-SECRET_VARS = frozenset(var.name for var in ENV_VARS if var.secret)
-"""Infisical variables that carry a password (REDIS_URL carries it inside the URL)."""
+    return CheckResult(env_findings(parse_dotenv(text).assignments, problems, locate))
 
 
 def check_path(path: Path, display: str, target: ServerTarget | None = None) -> CheckResult:
+    """Dispatch by file name: Infisical `.env`, Helm values (`.yaml`), else redis.conf / sentinel.conf."""
     if is_env_file(path):
         return check_env(path, display)
+    if is_helm_values(path):
+        return CheckResult(check_helm_values(path, display, _read_text(path, display)))
     return check_conf(path, display, target)

@@ -256,11 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser(
         "check",
-        help="judge existing redis.conf / sentinel.conf files (and Infisical .env files) by every rule",
-        description="Judge redis.conf / sentinel.conf files by every rule of scope 'conf'; files named .env, "
-        "*.env or .env.* are judged as Infisical env files. Includes with an absolute path are followed "
-        "when readable here; others are reported as notes on stderr. Exit 0: no errors; 1: errors; "
-        "2: a file cannot be read or parsed.",
+        help="judge existing redis.conf / sentinel.conf, Infisical .env and Helm values files by every rule",
+        description="Judge redis.conf / sentinel.conf files by every rule of scope 'conf'. Files named .env, "
+        "*.env or .env.* are judged as Infisical env files; *.yaml / *.yml as Helm values of the Bitnami "
+        "redis or redis-cluster chart, Infisical's chart (its bundled Redis), or a Kubernetes Secret with "
+        "Infisical's variables. Includes with an absolute path are followed when readable here; others are "
+        "reported as notes on stderr. Exit 0: no errors; 1: errors; 2: a file cannot be read or parsed.",
     )
     check.add_argument("files", nargs="+", metavar="FILE")
     check.add_argument("--redis-version", metavar="VERSION", help="target server line, e.g. 6.2, 7.0, valkey-8.0")

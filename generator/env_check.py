@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -216,12 +217,11 @@ def _precedence_problems(latest: dict[str, EnvAssignment]) -> list[EnvProblem]:
     return problems
 
 
-def check_infisical_env(text: str) -> list[EnvProblem]:
-    """Every problem Infisical (or the loader in front of it) would have with this `.env`, by line."""
-    parsed = parse_dotenv(text)
-    problems = list(parsed.problems)
+def check_assignments(assignments: Sequence[EnvAssignment]) -> list[EnvProblem]:
+    """Infisical's start-up validation of its Redis variables, given as assignments in file order."""
+    problems: list[EnvProblem] = []
     latest: dict[str, EnvAssignment] = {}
-    for assignment in parsed.assignments:
+    for assignment in assignments:
         name = assignment.name
         if name in latest:
             message = f"set again (first on line {latest[name].line}); the last one wins"
@@ -240,3 +240,9 @@ def check_infisical_env(text: str) -> list[EnvProblem]:
         problems.append(EnvProblem(0, "", MISSING_CONNECTION))
     problems += _precedence_problems(latest)
     return sorted(problems, key=lambda p: p.line)
+
+
+def check_infisical_env(text: str) -> list[EnvProblem]:
+    """Every problem Infisical (or the loader in front of it) would have with this `.env`, by line."""
+    parsed = parse_dotenv(text)
+    return sorted([*parsed.problems, *check_assignments(parsed.assignments)], key=lambda p: p.line)

@@ -8,7 +8,7 @@ from schema.rules import Rule, Scope, Severity
 
 SCOPE_COMMANDS: dict[Scope, tuple[str, str]] = {
     Scope.VALUES: ("validate", "a values file (`validate`, and `build` before it renders anything)"),
-    Scope.CONF: ("check", "an existing `redis.conf`, `sentinel.conf` or Infisical `.env` file (`check`)"),
+    Scope.CONF: ("check", "an existing `redis.conf`, `sentinel.conf`, Infisical `.env` or Helm values file (`check`)"),
     Scope.SERVER: ("audit", "a running server (`audit`)"),
 }
 SCOPE_ORDER: tuple[Scope, ...] = (Scope.VALUES, Scope.CONF, Scope.SERVER)

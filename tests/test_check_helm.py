@@ -1,0 +1,43 @@
+"""`check` on Helm values: the generated ones pass every rule but the password placeholder; others are judged
+at the line of the values file (the samples with `# expect:` lines live in tests/examples/conf/)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support import ROOT, run_main
+
+GENERATED = sorted((ROOT / "build").glob("*/helm/*.yaml"))
+
+
+@pytest.mark.parametrize("path", GENERATED, ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_generated_helm_files_only_lack_real_passwords(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run_main(capsys, "check", "--format", "json", str(path))
+    assert status in (0, 1), err
+    assert {finding["rule"] for finding in json.loads(out or "[]")} <= {"auth.placeholder"}
+
+
+def test_a_deployment_values_file_is_sent_to_validate(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run_main(capsys, "check", str(ROOT / "examples/standalone.yaml"))
+    assert status == 2 and "judge it with `validate`" in err
+
+
+def test_an_unknown_yaml_file_is_a_clean_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text("replicaCount: 3\n")
+    status, _, err = run_main(capsys, "check", str(other))
+    assert status == 2 and "not values of a chart" in err
+
+
+def test_a_broken_config_text_names_its_place_not_its_content(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text('architecture: standalone\ncommonConfiguration: |\n  requirepass "S3cretValue\n')
+    status, out, err = run_main(capsys, "check", str(values))
+    assert status == 2
+    assert f"{values}:2:22: error conf.syntax: unbalanced quotes" in err
+    assert "S3cretValue" not in out + err
