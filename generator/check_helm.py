@@ -110,9 +110,11 @@ class _Reader:
             yield Setting(line.name, line.args, where, line.name in ("requirepass", "masterauth", "user"))
 
     def _block_indent(self, indicator_line: int, text: str) -> int:
+        """Indentation of a literal block's first non-blank line (0 when the file does not line up)."""
         for offset, content in enumerate(text.split("\n"), start=1):
             if content.strip():
-                raw = self.lines[indicator_line - 1 + offset]
+                index = indicator_line - 1 + offset
+                raw = self.lines[index] if index < len(self.lines) else ""
                 return len(raw) - len(raw.lstrip(" "))
         return 0
 
