@@ -155,7 +155,7 @@ def _nodes(dep: Deployment, drop: frozenset[str] = frozenset()) -> RedisNodes:
         volume_size=format_kube_quantity(dep.volume_bytes),
         storage_class=dep.persistence.storage_class,
         cpu=dep.tier.cpu_request,
-        memory=format_kube_quantity(dep.tier.ram),
+        memory=format_kube_quantity(dep.tier.pod_memory),
     )
 
 

@@ -54,6 +54,11 @@ class Tier:
     def cpu_request(self) -> str:
         return str(self.vcpu)
 
+    @property
+    def pod_memory(self) -> int:
+        """Memory request and limit of a Redis pod: all of the tier's RAM (a lower limit OOM-kills the fork)."""
+        return self.ram
+
 
 TIERS: dict[str, Tier] = {
     "small": Tier(

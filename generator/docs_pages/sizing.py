@@ -51,7 +51,7 @@ def sizing_view() -> SizingView:
             maxmemory_working=f"{_gib(tier.ram)} × {kept:g} = {_gib(int(tier.ram * kept))}",
             volume=format_kube_quantity(tier.volume),
             cpu_request=tier.cpu_request,
-            memory=format_kube_quantity(tier.ram),
+            memory=format_kube_quantity(tier.pod_memory),
             infisical_pods=cell(tier.infisical_pods),
         )
         for tier in sizing.TIERS.values()
