@@ -27,6 +27,10 @@ OS_SHARE = 0.25
 FORK_SHARE = 0.5
 AOF_VOLUME_FACTOR = 4
 MAXMEMORY_STEP = 256 * MIB
+MEMORY_ALERT_SHARE = 0.8
+"""Monitoring warns when used memory passes this share of the deployment's ``maxmemory``. With ``noeviction``
+Redis refuses every write once ``maxmemory`` is reached (Infisical can then queue no job); the last fifth is the
+time left to add memory or find what fills it."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ class Tier:
     def pod_memory(self) -> int:
         """Memory request and limit of a Redis pod: all of the tier's RAM (a lower limit OOM-kills the fork)."""
         return self.ram
+
+
+def memory_alert_threshold(maxmemory: int) -> int:
+    """Used-memory figure (bytes) above which monitoring warns, for a server limited to ``maxmemory`` bytes."""
+    return int(maxmemory * MEMORY_ALERT_SHARE)
 
 
 TIERS: dict[str, Tier] = {
