@@ -1,0 +1,95 @@
+"""One server line's redis.conf directives as a lookup table, loaded lazily from its data module."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from dataclasses import dataclass
+from types import ModuleType
+
+Arity = tuple[int, int | None]
+"""Fewest and most arguments after the directive name (``None``: no upper limit)."""
+
+_ONE: Arity = (1, 1)
+
+
+@dataclass(frozen=True)
+class DirectiveTable:
+    """What one server line's config-file parser accepts."""
+
+    module: str
+    """Data module under ``schema.directives`` (e.g. ``redis_7_0``)."""
+    source: str
+    """Where the table was read, e.g. ``redis/redis 7.0.15``; for a line between two read lines, both."""
+    arity: dict[str, Arity]
+    """Every directive name (aliases excluded) -> its arity."""
+    aliases: dict[str, str]
+    """Other accepted spellings -> the directive they set."""
+    ignored: frozenset[str]
+    """Accepted and ignored (deprecated by the server)."""
+    removed: frozenset[str]
+    """Known to the line before, refused by this one."""
+    runtime_only: frozenset[str]
+    """Reported by ``CONFIG GET *`` but refused in a config file."""
+    uncertain: frozenset[str] = frozenset()
+    """Lines known from their neighbours only: names one neighbour knows and the other does not."""
+
+    def canonical(self, name: str) -> str | None:
+        """The directive ``name`` sets (itself, or what an alias stands for); ``None`` when unknown."""
+        key = name.lower()
+        if key in self.arity:
+            return key
+        return self.aliases.get(key)
+
+    def knows(self, name: str) -> bool:
+        """Whether a config file of this line may contain ``name``."""
+        return self.canonical(name) is not None
+
+    def arity_of(self, name: str) -> Arity | None:
+        canonical = self.canonical(name)
+        return None if canonical is None else self.arity[canonical]
+
+    def names(self) -> frozenset[str]:
+        """Every accepted spelling: names and aliases."""
+        return frozenset(self.arity) | frozenset(self.aliases)
+
+
+def _read(data: ModuleType, module: str) -> DirectiveTable:
+    arity: dict[str, Arity] = dict.fromkeys(str(data.EXACTLY_ONE).split(), _ONE)
+    arity.update(data.ARITY)
+    return DirectiveTable(
+        module=module,
+        source=f"{data.REPOSITORY} {data.TAG}",
+        arity=arity,
+        aliases=dict(data.ALIASES),
+        ignored=frozenset(data.IGNORED),
+        removed=frozenset(data.REMOVED),
+        runtime_only=frozenset(data.RUNTIME_ONLY),
+    )
+
+
+def _between(older: DirectiveTable, newer: DirectiveTable, module: str) -> DirectiveTable:
+    arity = {**older.arity, **newer.arity}
+    aliases = {**older.aliases, **newer.aliases}
+    for alias in aliases.keys() & arity.keys():
+        del aliases[alias]  # a spelling that is a name of its own in the newer line stays a name
+    return DirectiveTable(
+        module=module,
+        source=f"between {older.source} and {newer.source}",
+        arity=arity,
+        aliases=aliases,
+        ignored=older.ignored & newer.ignored,
+        removed=older.removed,
+        runtime_only=older.runtime_only & newer.runtime_only,
+        uncertain=older.names() ^ newer.names(),
+    )
+
+
+@functools.cache
+def directive_table(module: str) -> DirectiveTable:
+    """The table of the line whose data module is ``schema.directives.<module>`` (imported on first use)."""
+    data = importlib.import_module(f"schema.directives.{module}")
+    between: tuple[str, str] | None = getattr(data, "BETWEEN", None)
+    if between is not None:
+        return _between(directive_table(between[0]), directive_table(between[1]), module)
+    return _read(data, module)
