@@ -91,3 +91,7 @@ REMOVED: frozenset[str] = frozenset({"gopher-enabled"})
 
 RUNTIME_ONLY: frozenset[str] = frozenset()
 """Listed by ``CONFIG GET *`` but refused in a config file."""
+
+LATER_PATCHES: dict[str, tuple[int, int | None]] = {"lua-enable-deprecated-api": (1, 1)}
+"""Added after 7.0.15 within the line: Debian 12's security update 7.0.15-1~deb12u10 accepts it (measured).
+Accepted, but not by every patch release."""

@@ -101,3 +101,7 @@ REMOVED: frozenset[str] = frozenset()
 
 RUNTIME_ONLY: frozenset[str] = frozenset()
 """Listed by ``CONFIG GET *`` but refused in a config file."""
+
+LATER_PATCHES: dict[str, tuple[int, int | None]] = {"lua-enable-deprecated-api": (1, 1)}
+"""Added after 8.0.2 within the line: release 8.0.6 has it (its src/config.c, Debian's redis_8.0.6.orig.tar.gz).
+Accepted, but not by every patch release."""

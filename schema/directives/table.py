@@ -32,7 +32,8 @@ class DirectiveTable:
     runtime_only: frozenset[str]
     """Reported by ``CONFIG GET *`` but refused in a config file."""
     uncertain: frozenset[str] = frozenset()
-    """Lines known from their neighbours only: names one neighbour knows and the other does not."""
+    """Accepted by some releases of the line only: names a later patch release added, or (for a line known
+    from its neighbours only) names one neighbour knows and the other does not."""
 
     def canonical(self, name: str) -> str | None:
         """The directive ``name`` sets (itself, or what an alias stands for); ``None`` when unknown."""
@@ -57,6 +58,8 @@ class DirectiveTable:
 def _read(data: ModuleType, module: str) -> DirectiveTable:
     arity: dict[str, Arity] = dict.fromkeys(str(data.EXACTLY_ONE).split(), _ONE)
     arity.update(data.ARITY)
+    later: dict[str, Arity] = getattr(data, "LATER_PATCHES", {})
+    arity.update(later)
     return DirectiveTable(
         module=module,
         source=f"{data.REPOSITORY} {data.TAG}",
@@ -65,6 +68,7 @@ def _read(data: ModuleType, module: str) -> DirectiveTable:
         ignored=frozenset(data.IGNORED),
         removed=frozenset(data.REMOVED),
         runtime_only=frozenset(data.RUNTIME_ONLY),
+        uncertain=frozenset(later),
     )
 
 
@@ -81,7 +85,7 @@ def _between(older: DirectiveTable, newer: DirectiveTable, module: str) -> Direc
         ignored=older.ignored & newer.ignored,
         removed=older.removed,
         runtime_only=older.runtime_only & newer.runtime_only,
-        uncertain=older.names() ^ newer.names(),
+        uncertain=(older.names() ^ newer.names()) | older.uncertain | newer.uncertain,
     )
 
 

