@@ -1,0 +1,128 @@
+"""Prometheus alerting rules for one deployment, from the alert declarations in ``schema/alerts.py``.
+
+Two renderings of the same rule group: a plain rules file (``rule_files:`` of a Prometheus) and a
+``monitoring.coreos.com/v1`` ``PrometheusRule`` for the Prometheus Operator. Pure functions; the YAML is emitted
+deterministically (insertion order, no line folding).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ruamel.yaml import YAML
+
+from schema.alerts import EXPORTER_CONFIG_FLAG, Alert, alert_figures, alerts_for, fill_expr, fill_text
+from schema.project import rule_docs_url
+from schema.values import Deployment
+
+RULES_FILE = "alerts/prometheus-rules.yaml"
+"""Where `build` writes the plain rules file, relative to a deployment's output directory."""
+MANIFEST_FILE = "helm/prometheus-rule.yaml"
+"""Where `build` writes the PrometheusRule manifest, next to the Helm values."""
+
+
+@dataclass(frozen=True)
+class AlertProfile:
+    """How the rules are rendered beyond the deployment itself.
+
+    ``job``: the Prometheus ``job`` label of the deployment's redis_exporter targets (``None``: the default,
+    :func:`default_job`). ``hold``: replaces every alert's ``for:`` (tests use ``"0s"`` to see alerts fire at
+    once); ``None`` keeps the declared durations.
+    """
+
+    job: str | None = None
+    hold: str | None = None
+
+
+PRODUCTION = AlertProfile()
+
+
+def default_job(dep: Deployment) -> str:
+    """The scrape job the rules select: the Bitnami chart's metrics Service (``<release>-metrics``), which is
+    also the job name a ServiceMonitor gives its targets."""
+    return f"{dep.kubernetes.release}-metrics"
+
+
+def group_name(dep: Deployment) -> str:
+    return f"infisical-{dep.kubernetes.release}-{dep.mode}"
+
+
+def _rule(alert: Alert, figures: Mapping[str, str], profile: AlertProfile) -> dict[str, Any]:
+    fig = dict(figures)
+    rule = alert.rule
+    description = f"{fill_text(alert.meaning, fig)} {fill_text(alert.action, fig)} Rule {rule.id}: {rule.summary}."
+    return {
+        "alert": alert.name,
+        "expr": fill_expr(alert.expr, fig),
+        "for": profile.hold if profile.hold is not None else alert.hold,
+        "labels": {"rule_id": rule.id, "severity": alert.severity},
+        "annotations": {
+            "summary": fill_text(alert.summary, fig),
+            "description": description,
+            "runbook_url": rule_docs_url(rule.id),
+        },
+    }
+
+
+def rule_groups(dep: Deployment, profile: AlertProfile = PRODUCTION) -> list[dict[str, Any]]:
+    """The ``groups:`` list shared by both renderings: one group holding every alert that applies to ``dep``."""
+    figures = alert_figures(dep, profile.job or default_job(dep))
+    rules = [_rule(alert, figures, profile) for alert in alerts_for(dep)]
+    return [{"name": group_name(dep), "rules": rules}]
+
+
+def _dump(data: Any) -> str:
+    yaml = YAML(typ="rt")
+    yaml.default_flow_style = False
+    yaml.width = 4096
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _header(dep: Deployment, job: str, what: str) -> str:
+    needs_flag = any(alert.config_metrics for alert in alerts_for(dep))
+    lines = [
+        f"# {what} for the Redis behind Infisical ({dep.mode}, {dep.redis_version}, size {dep.size}).",
+        "# Generated from the deployment values file and the rule catalogue; do not edit by hand.",
+        f'# Every expression selects job="{job}": the scrape job of the redis_exporter targets (one per Redis node).',
+    ]
+    if needs_flag:
+        lines.append(f"# Run redis_exporter with {EXPORTER_CONFIG_FLAG}: some alerts read the server's config.")
+    return "\n".join(lines) + "\n"
+
+
+def prometheus_rules(dep: Deployment, profile: AlertProfile = PRODUCTION) -> str:
+    """A Prometheus rules file (``rule_files:``) with every alert that applies to ``dep``."""
+    job = profile.job or default_job(dep)
+    return _header(dep, job, "Prometheus alerting rules") + _dump({"groups": rule_groups(dep, profile)})
+
+
+def prometheus_rule_manifest(
+    dep: Deployment,
+    profile: AlertProfile = PRODUCTION,
+    *,
+    namespace: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
+    """The same rules as a Prometheus Operator ``PrometheusRule``.
+
+    ``labels``: the metadata labels the operator's ``ruleSelector`` matches (none by default; kube-prometheus-stack
+    selects ``release: <its release name>``). ``namespace``: unset leaves it to ``kubectl apply -n``.
+    """
+    job = profile.job or default_job(dep)
+    metadata: dict[str, Any] = {"name": f"{dep.kubernetes.release}-infisical-redis"}
+    if namespace is not None:
+        metadata["namespace"] = namespace
+    metadata["labels"] = {"app.kubernetes.io/part-of": "infisical", **(labels or {})}
+    manifest = {
+        "apiVersion": "monitoring.coreos.com/v1",
+        "kind": "PrometheusRule",
+        "metadata": metadata,
+        "spec": {"groups": rule_groups(dep, profile)},
+    }
+    return _header(dep, job, "PrometheusRule (Prometheus Operator)") + _dump(manifest)
