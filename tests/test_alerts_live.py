@@ -10,6 +10,7 @@ are rendered with a test profile (``for: 0s``); scrape and evaluation run every 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import pytest
 
 from generator.render.alerts import AlertProfile, prometheus_rules
 from generator.render.secrets import generate_password
+from schema.alerts import ALERTS
 from schema.sizing import memory_alert_threshold
 from schema.values import Deployment
 from tests.realserver.fixtures import ServerFactory
@@ -156,6 +158,40 @@ def _cluster(factory: ServerFactory, exporters: list[RedisExporter], password: s
     return dep, [_watch(exporters, "cluster", "node-without-slots", node, password, *expected)]
 
 
+_SELECTOR = re.compile(r"\b([a-z_]+)\{([^}]*)\}")
+_MATCHER = re.compile(r"(\w+)\s*(?:=~|!~|!=|=)\s*\"([^\"]*)\"")
+_SAMPLE = re.compile(r"^(\w+)(?:\{(.*)\})? ", re.MULTILINE)
+
+
+def _exposed(metrics_text: str) -> dict[str, set[str]]:
+    """Metric name -> label names and ``key=...`` values (of config metrics) seen in an exporter's output."""
+    seen: dict[str, set[str]] = {}
+    for name, labels in _SAMPLE.findall(metrics_text):
+        found = seen.setdefault(name, set())
+        for label, value in _MATCHER.findall(labels):
+            found.add(label)
+            if label == "key":
+                found.add(f"key={value}")
+    return seen
+
+
+def _unknown_to_the_exporter(exposed: dict[str, set[str]]) -> list[str]:
+    """Metric names, label names and config keys the alert expressions use but no real exporter showed."""
+    unknown: list[str] = []
+    for alert in ALERTS:
+        for metric, matchers in _SELECTOR.findall(alert.expr):
+            if metric == "up":  # Prometheus's own per-target metric
+                continue
+            if metric not in exposed:
+                unknown.append(f"{alert.name}: metric {metric}")
+                continue
+            for label, value in _MATCHER.findall(matchers.replace("$job", "")):
+                wanted = f"key={value}" if label == "key" else label
+                if wanted not in exposed[metric]:
+                    unknown.append(f"{alert.name}: {metric} has no {wanted}")
+    return unknown
+
+
 def _describe(prometheus: Prometheus, watched: list[Watched], firing: Firing) -> str:
     lines = [f"firing: {sorted(firing)}"]
     for w in watched:
@@ -178,6 +214,12 @@ def test_each_bad_server_fires_exactly_its_alerts(
         dep, servers = setup(server_factory, exporters, password)
         deployments[job] = dep
         watched += servers
+    exposed: dict[str, set[str]] = {}
+    for w in watched:
+        if w.server.running:
+            for name, labels in _exposed(w.exporter.metrics()).items():
+                exposed.setdefault(name, set()).update(labels)
+    assert _unknown_to_the_exporter(exposed) == []
     rule_files = []
     for job, dep in deployments.items():
         path = tmp_path / f"{job}.rules.yaml"
