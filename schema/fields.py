@@ -26,7 +26,9 @@ REQUIRED: Any = ...
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict: a value must already have the type the JSON Schema gives (``port: "6379"`` is refused)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class HostPort(Section):
@@ -38,14 +40,15 @@ class HostPort(Section):
     @model_validator(mode="before")
     @classmethod
     def _from_string(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            if not HOST_PORT.match(value):
-                raise PydanticCustomError(
-                    "host_port", "write host:port with a numeric port, no scheme and no IPv6 literal"
-                )
-            host, port = value.rsplit(":", 1)
-            return {"host": host, "port": int(port)}
-        return value
+        if not isinstance(value, str) or not HOST_PORT.match(value):
+            raise PydanticCustomError("host_port", "write host:port with a numeric port, no scheme and no IPv6 literal")
+        host, port = value.rsplit(":", 1)
+        return {"host": host, "port": int(port)}
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """Written as one ``host:port`` string, so that is what editors are told."""
+        return {"type": "string", "pattern": HOST_PORT.pattern, "description": "host:port"}
 
     @property
     def is_ip(self) -> bool:
@@ -77,17 +80,6 @@ class PasswordSource(Section):
         "REDIS_PASSWORD",
     )
     secret: KubeSecretKey | None = doc_field(None, "Kubernetes Secret and key that hold the password.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _no_literal(cls, value: Any) -> Any:
-        if isinstance(value, str | int | float):
-            raise PydanticCustomError(
-                "rule:auth.literal-password",
-                "a password is written here literally; name where it comes from instead "
-                "({env: VAR} or {secret: {name: ..., key: ...}})",
-            )
-        return value
 
     @model_validator(mode="after")
     def _exactly_one(self) -> PasswordSource:

@@ -1,51 +1,20 @@
 """The catalogue of rules: each one declared once, and read by the docs, `validate`, `check` and `audit`.
 
-A rule's predicate lives in ``generator/checks/`` under the same id; a test keeps the two sets equal.
+A rule's predicate lives in ``generator/rules/`` under the same id; a test keeps the two sets equal. Rules
+about the input itself (unreadable files, YAML errors, unknown keys) are in ``schema/input_rules.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
-
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-
-
-class Scope(StrEnum):
-    VALUES = "values"
-    """A deployment values file (`validate`, and `build` before it renders)."""
-    CONF = "conf"
-    """An existing redis.conf / sentinel.conf (`check`)."""
-    SERVER = "server"
-    """A running server (`audit`)."""
-
-
-ALL_SCOPES = frozenset(Scope)
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    severity: Severity
-    summary: str
-    why: str
-    fix: str
-    scopes: frozenset[Scope] = ALL_SCOPES
-
-    @property
-    def category(self) -> str:
-        return self.id.split(".", 1)[0]
-
+from schema.input_rules import INPUT_RULES
+from schema.rule import ALL_SCOPES, Rule, Scope, Severity
 
 _QUEUE_LOSS = (
     "Pending background jobs are lost: secret syncs to third-party integrations, secret rotations and webhook "
     "deliveries do not complete, silently, and there is no way to replay them from PostgreSQL."
 )
 
-RULES: tuple[Rule, ...] = (
+CATALOGUE: tuple[Rule, ...] = (
     Rule(
         id="persistence.aof",
         severity=Severity.ERROR,
@@ -151,6 +120,18 @@ RULES: tuple[Rule, ...] = (
         "`appenddirname` or `enable-debug-command` on 6.2.",
         fix="Remove the directive, or target a server line that has it.",
         scopes=frozenset({Scope.VALUES, Scope.CONF}),
+    ),
+    Rule(
+        id="conf.arity",
+        severity=Severity.ERROR,
+        summary="Every directive line must have as many arguments as the server line accepts",
+        why="Redis reads a config line as words and knows how many each directive takes (one for most). It has "
+        "no trailing comments: a `#` after a directive is one more argument, so `maxmemory 2gb # leave room` "
+        "stops the server at start-up with `wrong number of arguments` and `save 900 1 # snap` with `Invalid "
+        "save parameters`. The counts come from each line's own `src/config.c`.",
+        fix="Put a comment on a line of its own (`# leave room`, then `maxmemory 2gb`); give a directive the "
+        "arguments it takes.",
+        scopes=frozenset({Scope.CONF}),
     ),
     Rule(
         id="commands.required",
@@ -324,7 +305,10 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+RULES: tuple[Rule, ...] = (*CATALOGUE, *INPUT_RULES)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
+
+__all__ = ["ALL_SCOPES", "RULES", "RULES_BY_ID", "Rule", "Scope", "Severity", "rule"]
 
 
 def rule(rule_id: str) -> Rule:

@@ -1,7 +1,7 @@
 """The deployment values file a user writes: one YAML file, one Redis deployment for Infisical.
 
-Errors that belong to a rule carry the rule id in their pydantic error type (``rule:<id>``), so `validate`
-reports them under that rule. Messages never contain the offending value: it may be a password.
+The model holds the shape only (types, allowed values, ranges); every rule is a predicate in
+``generator/rules/``. Messages never contain the offending value: it may be a password.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from schema.fields import REQUIRED, HostPort, Name, PasswordSource, Section, doc_field
-from schema.modes import MODES, SUPPORTED_MODES
+from schema.modes import MODES, SUPPORTED_MODES  # noqa: F401
 from schema.sizing import TIERS, Tier, TierName
 from schema.units import parse_kube_quantity, parse_redis_memory
-from schema.versions import SUPPORTED_TARGETS, ServerTarget, parse_target
+from schema.versions import ServerTarget, parse_target
 
 EvictionPolicy = Literal[
     "noeviction",
@@ -28,6 +28,8 @@ EvictionPolicy = Literal[
     "volatile-ttl",
 ]
 Fsync = Literal["everysec", "always", "no"]
+DirectiveValue = str | int | bool
+"""An `extra_directives` value as YAML gives it; `yes`/`no` and numbers are written as Redis reads them."""
 
 
 class AuthSettings(Section):
@@ -68,15 +70,11 @@ class TlsSettings(Section):
         None, "Kubernetes Secret with `tls.crt`, `tls.key` and `ca.crt`, for the Bitnami charts.", "redis-tls"
     )
 
-    @field_validator("auth_clients", mode="before")
-    @classmethod
-    def _yaml_booleans(cls, value: Any) -> Any:
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        return value
 
-
-SavePoint = Annotated[tuple[Annotated[int, Field(ge=1)], Annotated[int, Field(ge=1)]], Field()]
+SavePoint = Annotated[
+    tuple[Annotated[int, Field(ge=1, strict=True)], Annotated[int, Field(ge=1, strict=True)]], Field(strict=False)
+]
+"""`[seconds, changes]`: a YAML list, read as a pair (strict mode would want a tuple, which YAML cannot write)."""
 
 
 class PersistenceSettings(Section):
@@ -117,8 +115,6 @@ class MemorySettings(Section):
     @field_validator("maxmemory", mode="before")
     @classmethod
     def _maxmemory(cls, value: Any) -> Any:
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
         if isinstance(value, str) and value != "auto":
             try:
                 parse_redis_memory(value)
@@ -128,7 +124,9 @@ class MemorySettings(Section):
 
 
 class StandaloneSettings(Section):
-    host: str = doc_field("redis", "Host name or address Infisical reaches Redis at.", "redis")
+    host: str = doc_field(
+        "redis", "Host name or address Infisical reaches Redis at (no port).", "redis", pattern=r"^[A-Za-z0-9._-]+$"
+    )
     port: int = doc_field(6379, "Client port.", 6379, ge=1, le=65535)
 
 
@@ -223,7 +221,7 @@ class Deployment(Section):
     cluster: ClusterSettings | None = doc_field(None, "Cluster nodes (mode: cluster).")
     read_replicas: list[HostPort] = doc_field(list, "Extra read-only endpoints (`REDIS_READ_REPLICAS`).", [])
     kubernetes: KubernetesSettings = doc_field(KubernetesSettings, "Names used by the Helm values.")
-    extra_directives: dict[str, str | list[str]] = doc_field(
+    extra_directives: dict[str, DirectiveValue | list[DirectiveValue]] = doc_field(
         dict,
         "More redis.conf directives, name to value, checked against the target server line. Settings this "
         "file has a key for (persistence, memory, auth, TLS) cannot be overridden here.",
@@ -234,55 +232,6 @@ class Deployment(Section):
         "Ids of warning rules not to report for this deployment (errors cannot be ignored).",
         ["ha.failover"],
     )
-
-    @field_validator("mode", mode="before")
-    @classmethod
-    def _supported_mode(cls, value: Any) -> Any:
-        if isinstance(value, str) and value in MODES and value not in SUPPORTED_MODES:
-            raise PydanticCustomError(
-                "rule:mode.supported",
-                "mode '{mode}' is not supported; use standalone, sentinel or cluster. For several regions run "
-                "an independent Redis per region and Infisical's own replication between them",
-                {"mode": value},
-            )
-        return value
-
-    @field_validator("redis_version", mode="before")
-    @classmethod
-    def _known_version(cls, value: Any) -> Any:
-        if isinstance(value, float | int) and not isinstance(value, bool):
-            value = f"{value:.1f}" if isinstance(value, float) else f"{value}.0"
-        if not isinstance(value, str):
-            return value
-        try:
-            target = parse_target(value)
-        except ValueError as error:
-            raise PydanticCustomError("rule:version.supported", str(error)) from None
-        if target not in SUPPORTED_TARGETS:
-            known = ", ".join(t.spelling for t in SUPPORTED_TARGETS)
-            raise PydanticCustomError(
-                "rule:version.supported",
-                "{version} is not a supported server line; supported: {known}",
-                {"version": target.title, "known": known},
-            )
-        return target.spelling
-
-    @field_validator("extra_directives", mode="before")
-    @classmethod
-    def _directive_values_as_text(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
-            return value
-        for name in value:
-            owner = MANAGED_DIRECTIVES.get(str(name).lower())
-            if owner is not None:
-                raise PydanticCustomError(
-                    "managed_directive",
-                    "{name} is set by `{owner}` in this file; set it there",
-                    {"name": name, "owner": owner},
-                )
-        return {
-            k: [_directive_text(x) for x in v] if isinstance(v, list) else _directive_text(v) for k, v in value.items()
-        }
 
     @property
     def target(self) -> ServerTarget:
@@ -335,9 +284,7 @@ MANAGED_DIRECTIVES: dict[str, str] = {
 """redis.conf directives a values-file key owns; `extra_directives` may not set them."""
 
 
-def _directive_text(value: Any) -> Any:
+def directive_text(value: DirectiveValue) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int | float):
-        return str(value)
-    return value
+    return str(value)

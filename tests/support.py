@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 Position = tuple[int, int, str, str]
@@ -30,10 +30,15 @@ def expected_findings(text: str) -> set[Position]:
 
 
 def expected_exit(text: str, findings: set[Position]) -> int:
-    """``# expect-exit: N`` when stated, else 1 with an error among ``findings``, else 0."""
+    """``# expect-exit: N`` when stated, else 2 with a blocking finding (the input could not be judged), 1 with
+    an error among ``findings``, else 0."""
+    from schema.rules import RULES_BY_ID
+
     match = _EXPECT_EXIT.search(text)
     if match:
         return int(match[1])
+    if any(RULES_BY_ID[rule].blocking for _, _, _, rule in findings):
+        return 2
     return 1 if any(severity == "error" for _, _, severity, _ in findings) else 0
 
 

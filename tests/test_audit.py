@@ -9,10 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from generator.audit import server_target
-from generator.checks import EffectiveConfig, Setting, run_config_checks
-from generator.findings import Location
-from generator.resp import (
+from generator.rules import judge
+from generator.server.resp import (
     ConnectError,
     ProtocolError,
     RedisURL,
@@ -23,6 +21,9 @@ from generator.resp import (
     choose_password,
     parse_info,
 )
+from generator.shapes.config import EffectiveConfig, Setting
+from generator.shapes.finding import Location
+from generator.sources.server import server_target
 from schema.rules import Scope
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.ports import free_port
@@ -141,9 +142,9 @@ def test_persistence_health_reads_info_fields_on_live_servers_only() -> None:
         Setting("aof_last_write_status", ("err",), where),
         Setting("rdb_last_bgsave_status", ("ok",), where),
     ]
-    live = run_config_checks(EffectiveConfig.of(settings, where, live=True), Scope.SERVER)
+    live = judge([EffectiveConfig.of(settings, where, scope=Scope.SERVER)])
     assert [f.rule_id for f in live if f.rule_id == "persistence.health"] == ["persistence.health"]
-    offline = run_config_checks(EffectiveConfig.of(settings, where), Scope.SERVER)
+    offline = judge([EffectiveConfig.of(settings, where)])
     assert not [f for f in offline if f.rule_id == "persistence.health"]
 
 

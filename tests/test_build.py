@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import project_outputs, stale_files, write_outputs
-from generator.cli import main
-from generator.conf_syntax import parse_conf
-from generator.env_check import check_infisical_env
-from generator.secrets import PLACEHOLDERS
+from generator.cli.main import main
+from generator.formats.conf import parse_conf
+from generator.render.output import project_outputs, stale_files, write_outputs
+from generator.render.secrets import PLACEHOLDERS
+from generator.rules.env import check_infisical_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILT = ROOT / "build"
@@ -126,7 +126,7 @@ def test_build_flags_misuse(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import generator.build as build_module
+    import generator.render.output as build_module
 
     out = tmp_path / "new" / "out"
     rendered = build_module.deployment_outputs(ROOT / "examples/sentinel.yaml", out, PLACEHOLDERS)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_path, is_env_file
+from generator.judge import judge_input
+from generator.sources.conf import read_conf
+from generator.sources.detect import text_kind
 from schema.versions import parse_target
 from tests.realserver.binaries import require
 from tests.realserver.processes import quick_load_check, replace_dir_directive
@@ -46,7 +48,7 @@ def test_a_syntax_error_names_the_place_never_the_line(capsys: pytest.CaptureFix
     path = ROOT / "tests/examples/conf/syntax-error.conf"
     status, out, err = _run(capsys, "check", str(path))
     assert status == 2
-    assert err.strip() == f"{path}:4:13: error conf.syntax: unbalanced quotes"
+    assert out.startswith(f"{path}:4:13: error conf.syntax: unbalanced quotes (docs: ")
     assert "SECRET" not in out + err
 
 
@@ -86,7 +88,7 @@ def test_absolute_includes_are_followed_in_place(tmp_path: Path, capsys: pytest.
         f"requirepass {STRONG}\nmaxmemory 1gb\nappendonly no\ninclude {included}\nmaxmemory-policy noeviction\n"
     )
     status, out, err = _run(capsys, "check", str(main_conf))
-    assert (status, out, err) == (0, "", "")
+    assert (status, out, err) == (0, "1 file(s) OK\n", "")
     included.write_text('rename-command EVAL ""\n')
     status, out, _ = _run(capsys, "check", str(main_conf))
     assert status == 1
@@ -101,7 +103,7 @@ def test_includes_that_cannot_be_followed_are_notes(tmp_path: Path, capsys: pyte
         f"include {tmp_path}/missing.conf\ninclude /etc/redis/conf.d/*.conf\ninclude {conf}\n"
     )
     status, out, err = _run(capsys, "check", str(conf))
-    assert (status, out) == (0, "")
+    assert (status, out) == (0, "1 file(s) OK\n")
     notes = err.splitlines()
     assert [n.split(": note: ")[0] for n in notes] == [f"{conf}:{line}:1" for line in (4, 5, 6, 7)]
     assert "working directory" in notes[0]
@@ -117,30 +119,37 @@ def test_syntax_error_in_an_included_file(tmp_path: Path, capsys: pytest.Capture
     conf.write_text(f"include {included}\n")
     status, out, err = _run(capsys, "check", str(conf))
     assert status == 2
-    assert err.startswith(f"{included}:2:13: error conf.syntax: unbalanced quotes")
+    assert out.startswith(f"{included}:2:13: error conf.syntax: unbalanced quotes")
     assert "TopSecret" not in out + err
 
 
 def test_unreadable_file_and_bad_version_are_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = _run(capsys, "check", "/nonexistent/redis.conf")
+    status, out, _ = _run(capsys, "check", "/nonexistent/redis.conf")
     assert status == 2
-    assert "cannot read" in err
+    assert out.startswith("/nonexistent/redis.conf: error input.unreadable: cannot read")
     status, _, err = _run(capsys, "check", "--redis-version", "5.0", str(SAMPLES[0]))
     assert status == 2
-    assert "--redis-version must be one of" in err
+    assert "--redis-version: 5.0 is older than the oldest known line" in err
 
 
-def test_env_files_are_recognised_by_name() -> None:
-    names = {".env": True, "prod.env": True, ".env.example": True, "redis.conf": False, "env.conf": False}
-    assert {name: is_env_file(Path(name)) for name in names} == names
+def test_file_kinds_are_recognised_by_content() -> None:
+    kinds = {
+        "REDIS_URL=redis://redis:6379\nexport NODE_ENV=production\n": "dotenv",
+        "appendonly yes\nsave 3600 1\n": "conf",
+        "sentinel monitor mymaster 10.0.0.1 6379 2\nport 26379\n": "conf",
+        "services:\n  redis:\n    image: redis\n": "yaml",
+        "# only a comment\n": None,
+    }
+    assert {text: text_kind(text) for text in kinds} == kinds
+    assert text_kind("# only a comment\n", "redis.conf") == "conf"
 
 
-def test_check_path_api_returns_findings_and_notes(tmp_path: Path) -> None:
+def test_conf_source_gives_findings_and_notes(tmp_path: Path) -> None:
     conf = tmp_path / "redis.conf"
     conf.write_text("appendonly yes\nappenddirname aof\ninclude rel.conf\n")
-    result = check_path(conf, "redis.conf", parse_target("6.2"))
-    assert {f.rule_id for f in result.findings} >= {"version.directive", "memory.maxmemory"}
-    assert [str(n.where) for n in result.notes] == ["redis.conf:3:1"]
+    run = judge_input("redis.conf", lambda: read_conf(conf, "redis.conf", parse_target("6.2")))
+    assert {f.rule_id for f in run.findings} >= {"version.directive", "memory.maxmemory"}
+    assert [str(n.where) for n in run.notes] == ["redis.conf:3:1"]
 
 
 def test_exit_status_through_python_dash_m() -> None:

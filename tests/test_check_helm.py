@@ -20,16 +20,19 @@ def test_generated_helm_files_only_lack_real_passwords(path: Path, capsys: pytes
     assert {finding["rule"] for finding in json.loads(out or "[]")} <= {"auth.placeholder"}
 
 
-def test_a_deployment_values_file_is_sent_to_validate(capsys: pytest.CaptureFixture[str]) -> None:
-    status, _, err = run_main(capsys, "check", str(ROOT / "examples/standalone.yaml"))
-    assert status == 2 and "judge it with `validate`" in err
+def test_a_deployment_values_file_is_judged_as_validate_judges_it(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(ROOT / "examples/standalone.yaml")
+    checked = run_main(capsys, "check", path)
+    validated = run_main(capsys, "validate", path)
+    assert checked == validated
+    assert checked[0] == 0
 
 
 def test_an_unknown_yaml_file_is_a_clean_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     other.write_text("replicaCount: 3\n")
-    status, _, err = run_main(capsys, "check", str(other))
-    assert status == 2 and "not values of a chart" in err
+    status, out, _ = run_main(capsys, "check", str(other))
+    assert status == 2 and "error input.kind: not values of a chart" in out
 
 
 def test_a_broken_config_text_names_its_place_not_its_content(
@@ -39,5 +42,5 @@ def test_a_broken_config_text_names_its_place_not_its_content(
     values.write_text('architecture: standalone\ncommonConfiguration: |\n  requirepass "S3cretValue\n')
     status, out, err = run_main(capsys, "check", str(values))
     assert status == 2
-    assert f"{values}:2:22: error conf.syntax: unbalanced quotes" in err
+    assert f"{values}:2:22: error conf.syntax: unbalanced quotes" in out
     assert "S3cretValue" not in out + err

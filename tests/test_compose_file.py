@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from generator.compose_file import COMPOSE_FILE, compose_files
-from generator.validate import validate_file
+from generator.judge import validate_file
+from generator.render.compose import COMPOSE_FILE, compose_files
 from schema.values import Deployment
 from tests.realserver.binaries import missing
 from tests.support import ROOT

@@ -6,10 +6,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.conf_model import conf_files
-from generator.conf_syntax import parse_conf
-from generator.conf_text import conf_text
-from generator.secrets import PLACEHOLDERS, SecretValues
+from generator.formats.conf import parse_conf
+from generator.render.conf import conf_text
+from generator.render.conf_model import conf_files
+from generator.render.secrets import PLACEHOLDERS, SecretValues
 from schema.values import Deployment
 from schema.versions import SUPPORTED_TARGETS
 

@@ -1,4 +1,4 @@
-"""Tests for generator.conf_syntax: Redis's config quoting and line splitting."""
+"""Tests for generator.formats.conf: Redis's config quoting and line splitting."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.conf_syntax import ConfLine, ConfSyntaxError, format_directive, parse_conf, quote_arg
+from generator.formats.conf import ConfLine, ConfSyntaxError, format_directive, parse_conf, quote_arg
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 

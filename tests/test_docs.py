@@ -18,10 +18,9 @@ import pytest
 from mkdocs.config import load_config
 from pydantic import BaseModel
 
-from generator.build import project_outputs
-from generator.cli import build_parser
-from generator.docs_pages import reference_pages
-from generator.errors import Exit
+from generator.cli.exit import Exit
+from generator.cli.main import build_parser
+from generator.render.output import project_outputs
 from schema import sizing
 from schema.env_vars import ENV_VARS
 from schema.fields import HostPort
@@ -38,7 +37,13 @@ SNIPPET = re.compile(r'--8<-- "([^"]+)"')
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
-    return reference_pages(ROOT)
+    prefix = "docs/reference/"
+    rendered = project_outputs(ROOT).files
+    return {
+        path.relative_to(ROOT).as_posix()[len(prefix) :]: text
+        for path, text in rendered.items()
+        if path.relative_to(ROOT).as_posix().startswith(prefix)
+    }
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +57,7 @@ def outputs() -> dict[str, str]:
 
 def test_pages_are_deterministic(pages: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "37")  # the CLI help must not follow the terminal's width
-    assert reference_pages(ROOT) == pages
+    assert project_outputs(ROOT).files == project_outputs(ROOT).files
     assert list(pages) == sorted(pages)
 
 
@@ -110,12 +115,16 @@ def test_values_file_page_lists_every_key(pages: dict[str, str]) -> None:
     assert "schema.unknown-key" in page and "values.schema.json" in page
 
 
-def test_cli_page_is_the_cli_help(pages: dict[str, str]) -> None:
+def test_cli_page_is_the_cli_parser(pages: dict[str, str]) -> None:
     page = pages["cli.md"]
     subcommands = next(a for a in build_parser()._actions if a.dest == "command").choices
     assert subcommands
-    for name in subcommands:
-        assert f"usage: python -m generator {name}" in page
+    for name, sub in subcommands.items():
+        assert f"\ninfisical-redis {name}" in page
+        for action in sub._actions:
+            for flag in action.option_strings:
+                if flag not in ("-h", "--help"):
+                    assert f"{flag}" in page, (name, flag)
     for code in Exit:
         assert f"| {int(code)} | `{code.name}` |" in page
 

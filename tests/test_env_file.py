@@ -1,4 +1,4 @@
-"""The Infisical `.env` sample (generator.env_file) and the start-up check it must pass (generator.env_check)."""
+"""The Infisical `.env` sample (generator.render.env) and the start-up check it must pass (generator.formats.dotenv)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.env_check import MISSING_CONNECTION, EnvProblem, check_infisical_env, parse_dotenv
-from generator.env_file import dotenv_value, infisical_env, infisical_env_view
-from generator.secrets import PLACEHOLDERS, SecretValues
+from generator.formats.dotenv import EnvProblem, parse_dotenv
+from generator.render.env import dotenv_value, infisical_env, infisical_env_view
+from generator.render.secrets import PLACEHOLDERS, SecretValues
+from generator.rules.env import MISSING_CONNECTION, check_infisical_env
 from schema.env_vars import ENV_VAR_NAMES
 from schema.fields import PLACEHOLDER_PREFIX
 from schema.values import Deployment

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.artifacts import deployment_artifacts
-from generator.secrets import PLACEHOLDERS
-from generator.validate import validate_file
+from generator.judge import validate_file
+from generator.render.artifacts import deployment_artifacts
+from generator.render.secrets import PLACEHOLDERS
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = sorted((ROOT / "tests/examples/valid").glob("*.yaml"))

@@ -1,4 +1,4 @@
-"""Helm values (generator.helm_values): valid YAML, only key paths the Bitnami charts have, the same variables
+"""Helm values (generator.render.helm): valid YAML, only key paths the Bitnami charts have, the same variables
 as the `.env`, and a data-node config that keeps Infisical's queues."""
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from generator.conf_syntax import parse_conf
-from generator.env_check import parse_dotenv
-from generator.env_file import infisical_env
-from generator.helm_values import helm_files
-from generator.secrets import PLACEHOLDERS, SecretValues
+from generator.formats.conf import parse_conf
+from generator.formats.dotenv import parse_dotenv
+from generator.render.env import infisical_env
+from generator.render.helm import helm_files
+from generator.render.secrets import PLACEHOLDERS, SecretValues
 from schema.units import format_kube_quantity
 from schema.values import Deployment
 from tests.test_env_file import DEPLOYMENTS, deployment

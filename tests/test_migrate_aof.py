@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
-from generator.resp import RedisURL, RespConnection
+from generator.cli.main import main
+from generator.server.resp import RedisURL, RespConnection
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.processes import RedisServer
 

@@ -1,15 +1,16 @@
-"""Every rule of the catalogue is judged by exactly one predicate, and every predicate belongs to a rule."""
+"""Every rule of the catalogue is judged: by predicates in the one registry, or (for a rule about the input
+itself, which stops it being judged at all) by the sources; and every predicate belongs to a rule."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from generator.checks import CONFIG_CHECKS, DEPLOYMENT_CHECKS, SCHEMA_ENFORCED
+from generator.rules import REGISTRY
+from generator.shapes.config import EffectiveConfig
+from generator.shapes.env import EnvFacts
+from generator.shapes.values import ValuesFile
 from schema.project import rule_docs_url
 from schema.rules import RULES, RULES_BY_ID, Scope
-
-ENV_RULES = {"env.infisical-startup"}
-"""Judged by generator/env_check.py (Infisical's start-up validation of a .env), through `check`."""
 
 
 def test_rule_ids_are_unique_and_dotted() -> None:
@@ -18,24 +19,29 @@ def test_rule_ids_are_unique_and_dotted() -> None:
     assert all(rule.id.count(".") == 1 and rule.id == rule.id.lower() for rule in RULES)
 
 
-def test_every_rule_has_exactly_one_predicate_per_kind_of_input() -> None:
-    """Settings (config files, servers, generated directives), a deployment, or the values model itself.
-
-    A schema-enforced rule may also judge live settings (version.supported: a values file names its version,
-    a server reports it); no rule is judged both as settings and as a deployment.
-    """
+def test_every_rule_has_a_home_and_every_predicate_a_rule() -> None:
+    assert set(REGISTRY) <= set(RULES_BY_ID)
     for rule in RULES:
-        homes = [rule.id in CONFIG_CHECKS, rule.id in DEPLOYMENT_CHECKS, rule.id in ENV_RULES]
-        assert sum(homes) + (rule.id in SCHEMA_ENFORCED and not any(homes)) == 1, rule.id
-    assert {*CONFIG_CHECKS, *DEPLOYMENT_CHECKS, *SCHEMA_ENFORCED, *ENV_RULES} == set(RULES_BY_ID)
+        if rule.blocking:
+            assert rule.id not in REGISTRY, f"{rule.id}: raised by sources, it needs no predicate"
+        else:
+            assert REGISTRY.get(rule.id), f"{rule.id}: no predicate"
 
 
-def test_deployment_predicates_are_scoped_to_values() -> None:
-    for rule_id in [*DEPLOYMENT_CHECKS, *(SCHEMA_ENFORCED - set(CONFIG_CHECKS))]:
-        assert RULES_BY_ID[rule_id].scopes == {Scope.VALUES}, rule_id
+def test_at_most_one_predicate_per_rule_and_kind_of_subject() -> None:
+    for rule_id, entries in REGISTRY.items():
+        kinds = [entry.subject for entry in entries]
+        assert len(kinds) == len(set(kinds)), rule_id
+        assert set(kinds) <= {EffectiveConfig, EnvFacts, ValuesFile}, rule_id
+
+
+def test_values_file_predicates_are_scoped_to_values() -> None:
+    for rule_id, entries in REGISTRY.items():
+        if any(entry.subject is ValuesFile for entry in entries):
+            assert Scope.VALUES in RULES_BY_ID[rule_id].scopes, rule_id
 
 
 def test_every_rule_explains_itself() -> None:
     for rule in RULES:
-        assert rule.summary and rule.why.endswith((".", ")")) and rule.fix, rule.id
+        assert rule.summary and rule.why.endswith((".", ")", ":")) and rule.fix, rule.id
         assert rule_docs_url(rule.id).endswith(f"/reference/rules/{rule.id}/")

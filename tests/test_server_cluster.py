@@ -14,14 +14,16 @@ from typing import Final
 
 import pytest
 
-from generator.secrets import generate_password
+from generator.render.secrets import generate_password
+from tests.realserver.binaries import Target
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import artifacts, example_deployment, infisical_environment
 from tests.realserver.node_client import NodeClient
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth, RedisServer, replace_dir_directive, run_cli
 
-TARGET: Final = "redis-7.0"  # examples/cluster.yaml targets Redis 7.0
+SCENARIO_LINES: Final[dict[Target, str]] = {"redis-7.0": "7.0", "redis-8.0": "8.0", "valkey-8.0": "valkey-8.0"}
+"""Server binary -> the ``redis_version`` the cluster example is rendered for (examples/cluster.yaml: 7.0)."""
 QUEUE: Final = "secret-sync"
 JOBS: Final = 200
 CLUSTER_OK_TIMEOUT_S: Final = 20.0
@@ -44,18 +46,20 @@ def _cluster_info(node: RedisServer) -> dict[str, str]:
     return {key: value for key, sep, value in fields if sep}
 
 
-@pytest.fixture
-def cluster(server_factory: ServerFactory) -> Cluster:
+@pytest.fixture(params=list(SCENARIO_LINES))
+def cluster(request: pytest.FixtureRequest, server_factory: ServerFactory) -> Cluster:
+    target: Target = request.param
     ports = [free_port() for _ in range(6)]
     environ = {"REDIS_PASSWORD": generate_password()}
-    dep = example_deployment("cluster", {"cluster": {"nodes": [f"127.0.0.1:{p}" for p in ports]}})
+    overrides = {"cluster": {"nodes": [f"127.0.0.1:{p}" for p in ports]}, "redis_version": SCENARIO_LINES[target]}
+    dep = example_deployment("cluster", overrides)
     files = artifacts(dep, environ)
     assert set(files) >= {"redis-cluster-node.conf", "infisical.env"}
     auth = Auth(environ["REDIS_PASSWORD"])
 
     nodes = []
     for port in ports:
-        node = server_factory(TARGET, "", port=port, auth=auth, start=False)
+        node = server_factory(target, "", port=port, auth=auth, start=False)
         node.conf_path.write_text(replace_dir_directive(files["redis-cluster-node.conf"], node.dir))
         nodes.append(node.start())
 

@@ -18,7 +18,7 @@ from typing import Any, Final
 
 import pytest
 
-from generator.secrets import generate_password
+from generator.render.secrets import generate_password
 from tests.realserver.binaries import Target
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import artifacts, example_deployment, infisical_environment
@@ -30,7 +30,13 @@ JOBS: Final = 10_000
 QUEUE: Final = "secret-sync"
 """One of Infisical's own BullMQ queues; BullMQ's default prefix ``bull`` (Infisical's, outside cluster mode)."""
 
-LINES: Final[dict[Target, str]] = {"redis-7.0": "7.0", "redis-6.2": "6.2", "valkey": "valkey-8.0"}
+LINES: Final[dict[Target, str]] = {
+    "redis-7.0": "7.0",
+    "redis-6.2": "6.2",
+    "redis-8.0": "8.0",
+    "valkey-8.0": "valkey-8.0",
+    "valkey": "valkey-9.1",
+}
 """Server line -> ``redis_version`` of the values file rendered for it."""
 
 STOCK_WITHOUT_PERSISTENCE: Final = 'save ""\nappendonly no\n'

@@ -11,12 +11,11 @@ from typing import Any, Final
 
 import pytest
 
-from generator.artifacts import deployment_artifacts, relative_label
-from generator.build import ROOT
-from generator.cli import main
-from generator.conf_model import conf_files, data_node_conf
-from generator.conf_text import conf_text
-from generator.secrets import SecretValues, generate_password
+from generator.cli.main import main
+from generator.render.artifacts import deployment_artifacts, relative_label
+from generator.render.conf import conf_text
+from generator.render.conf_model import conf_files, data_node_conf
+from generator.render.secrets import SecretValues, generate_password
 from schema.values import Deployment
 from tests.realserver.binaries import Target
 from tests.realserver.fixtures import ServerFactory
@@ -42,6 +41,7 @@ from tests.realserver.passwords import (
 )
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth, ServerStartError
+from tests.support import ROOT
 
 # ------------------------------------------------------------------ hostile values in redis.conf
 

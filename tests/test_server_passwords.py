@@ -22,7 +22,7 @@ from typing import Final
 
 import pytest
 
-from generator.secrets import generate_password
+from generator.render.secrets import generate_password
 from tests.realserver.binaries import Target
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import artifacts, example_deployment

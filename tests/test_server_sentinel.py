@@ -18,14 +18,16 @@ from typing import Final
 
 import pytest
 
-from generator.secrets import generate_password
+from generator.render.secrets import generate_password
+from tests.realserver.binaries import Target
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import artifacts, example_deployment, infisical_environment
 from tests.realserver.node_client import NodeClient, NodeResult
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth, RedisServer, replace_dir_directive
 
-TARGET: Final = "redis-7.0"  # examples/sentinel.yaml targets Redis 7.0
+SCENARIO_LINES: Final[dict[Target, str]] = {"redis-7.0": "7.0", "redis-8.0": "8.0", "valkey-8.0": "valkey-8.0"}
+"""Server binary -> the ``redis_version`` the sentinel example is rendered for (examples/sentinel.yaml: 7.0)."""
 QUEUE: Final = "secret-sync"
 JOBS: Final = 300
 INTERVAL_MS: Final = 5  # 300 jobs take >= 1.5 s besides the ~2-3 s outage: writes span the failover
@@ -59,15 +61,18 @@ def _fields(flat: str) -> dict[str, str]:
     return dict(zip(lines[0::2], lines[1::2], strict=False))
 
 
-def _start(factory: ServerFactory, conf_text: str, *, port: int, auth: Auth, sentinel: bool = False) -> RedisServer:
+def _start(
+    factory: ServerFactory, target: Target, conf_text: str, *, port: int, auth: Auth, sentinel: bool = False
+) -> RedisServer:
     """Start one process on its own writable copy of a generated file, its ``dir`` repointed to its temp dir."""
-    server = factory(TARGET, "", sentinel=sentinel, port=port, auth=auth, start=False)
+    server = factory(target, "", sentinel=sentinel, port=port, auth=auth, start=False)
     server.conf_path.write_text(replace_dir_directive(conf_text, server.dir))
     return server.start()
 
 
-@pytest.fixture
-def sentinel_set(server_factory: ServerFactory) -> SentinelSet:
+@pytest.fixture(params=list(SCENARIO_LINES))
+def sentinel_set(request: pytest.FixtureRequest, server_factory: ServerFactory) -> SentinelSet:
+    target: Target = request.param
     node_ports = [free_port() for _ in range(3)]
     sentinel_ports = [free_port() for _ in range(3)]
     environ = {"REDIS_PASSWORD": generate_password(), "REDIS_SENTINEL_PASSWORD": generate_password()}
@@ -79,7 +84,8 @@ def sentinel_set(server_factory: ServerFactory) -> SentinelSet:
                 "sentinels": [f"127.0.0.1:{p}" for p in sentinel_ports],
                 "down_after_ms": 1000,
                 "failover_timeout_ms": 5000,
-            }
+            },
+            "redis_version": SCENARIO_LINES[target],
         },
     )
     files = artifacts(dep, environ)
@@ -87,15 +93,21 @@ def sentinel_set(server_factory: ServerFactory) -> SentinelSet:
     data_auth = Auth(environ["REDIS_PASSWORD"])
     sentinel_auth = Auth(environ["REDIS_SENTINEL_PASSWORD"])
 
-    master = _start(server_factory, files["redis-master.conf"], port=node_ports[0], auth=data_auth)
+    master = _start(server_factory, target, files["redis-master.conf"], port=node_ports[0], auth=data_auth)
     replicas = (
-        _start(server_factory, files["redis-replica.conf"], port=node_ports[1], auth=data_auth),
-        _start(server_factory, files["redis-replica.conf"], port=node_ports[2], auth=data_auth),
+        _start(server_factory, target, files["redis-replica.conf"], port=node_ports[1], auth=data_auth),
+        _start(server_factory, target, files["redis-replica.conf"], port=node_ports[2], auth=data_auth),
     )
     sentinels = (
-        _start(server_factory, files["sentinel.conf"], port=sentinel_ports[0], auth=sentinel_auth, sentinel=True),
-        _start(server_factory, files["sentinel.conf"], port=sentinel_ports[1], auth=sentinel_auth, sentinel=True),
-        _start(server_factory, files["sentinel.conf"], port=sentinel_ports[2], auth=sentinel_auth, sentinel=True),
+        _start(
+            server_factory, target, files["sentinel.conf"], port=sentinel_ports[0], auth=sentinel_auth, sentinel=True
+        ),
+        _start(
+            server_factory, target, files["sentinel.conf"], port=sentinel_ports[1], auth=sentinel_auth, sentinel=True
+        ),
+        _start(
+            server_factory, target, files["sentinel.conf"], port=sentinel_ports[2], auth=sentinel_auth, sentinel=True
+        ),
     )
     name = dep.sentinel.master_name
 

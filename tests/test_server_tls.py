@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.secrets import generate_password
-from generator.validate import validate_file
+from generator.judge import validate_file
+from generator.render.secrets import generate_password
 from schema.rules import Severity
 from tests.realserver.binaries import missing, require, supports_tls
 from tests.realserver.fixtures import ServerFactory

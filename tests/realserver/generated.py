@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from generator.artifacts import deployment_artifacts
-from generator.env_check import parse_dotenv
-from generator.env_file import infisical_env
-from generator.secrets import SecretValues
-from generator.yaml_source import load_yaml_file
+from generator.formats.dotenv import parse_dotenv
+from generator.formats.yaml import load_yaml_file
+from generator.render.artifacts import deployment_artifacts
+from generator.render.env import infisical_env
+from generator.render.secrets import SecretValues
 from schema.values import Deployment
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,8 +10,8 @@ from typing import Any, Final, TypeVar
 
 from ruamel.yaml import YAML
 
-from generator.env_check import parse_dotenv
-from generator.yaml_source import load_yaml_file
+from generator.formats.dotenv import parse_dotenv
+from generator.formats.yaml import load_yaml_file
 from schema.values import Deployment
 from tests.realserver.binaries import Target
 from tests.realserver.generated import EXAMPLES, example_deployment

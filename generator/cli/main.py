@@ -1,0 +1,53 @@
+"""The command line: one module per command, each importing what it needs only when it runs, so `validate`
+starts fast. Exit statuses live in ``generator.cli.exit``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from generator.cli import audit, build, check, tools, validate
+from generator.cli.common import print_run, prog_name
+from generator.cli.exit import Exit
+
+FORMATS = ("text", "json", "github")
+COMMANDS = (build, validate, check, audit, tools)
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog or prog_name(),
+        description="Generate, validate, check and audit the Redis behind a self-hosted Infisical.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.add(sub, FORMATS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0) and Exit.USAGE
+    if args.version:
+        from generator import tool_version
+
+        print(f"{parser.prog} {tool_version()}")
+        return Exit.OK
+    if args.command is None:
+        parser.print_usage(sys.stderr)
+        print(f"{parser.prog}: a COMMAND is required", file=sys.stderr)
+        return Exit.USAGE
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        from generator.judge import Run, crash_finding
+
+        print_run(Run(findings=[crash_finding(args.command, error)]), getattr(args, "format", "text"))
+        return Exit.USAGE

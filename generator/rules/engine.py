@@ -1,0 +1,82 @@
+"""The one registry of rule predicates and the one function that runs them, for every input.
+
+A predicate judges one kind of subject (a shape from ``generator.shapes``) and yields ``Hit``s; the engine
+gives each hit its rule's severity. A rule has at most one predicate per kind of subject (``auth.placeholder``
+judges configs and environments alike). A rule runs on a subject when the subject's scope is one of the rule's
+scopes and the subject does not say it cannot be judged by it. Adding a rule: declare it in ``schema/rules.py``,
+write its predicate in a module of this package with ``@predicate(rule_id, SubjectType)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from generator.shapes.finding import Finding, Location
+from schema.rules import RULES_BY_ID, Rule, Scope
+
+
+@dataclass(frozen=True)
+class Hit:
+    where: Location
+    message: str
+
+
+class Subject(Protocol):
+    @property
+    def scope(self) -> Scope: ...
+
+    @property
+    def not_judged(self) -> frozenset[str]: ...
+
+
+S = TypeVar("S")
+Predicate = Callable[[Any], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Registered:
+    rule: Rule
+    subject: type
+    judge: Predicate
+
+
+REGISTRY: dict[str, list[Registered]] = {}
+"""Rule id -> its predicates, one per kind of subject."""
+
+
+def predicate(rule_id: str, subject: type[S]) -> Callable[[Callable[[S], Iterator[Hit]]], Callable[[S], Iterator[Hit]]]:
+    """Registers the decorated function as the predicate of ``rule_id`` on subjects of type ``subject``."""
+
+    def register(fn: Callable[[S], Iterator[Hit]]) -> Callable[[S], Iterator[Hit]]:
+        entries = REGISTRY.setdefault(rule_id, [])
+        if any(entry.subject is subject for entry in entries):
+            raise ValueError(f"rule {rule_id} has two predicates on {subject.__name__}")
+        entries.append(Registered(RULES_BY_ID[rule_id], subject, fn))
+        return fn
+
+    return register
+
+
+def applies(entry: Registered, subject: Subject) -> bool:
+    return (
+        isinstance(subject, entry.subject)
+        and subject.scope in entry.rule.scopes
+        and entry.rule.id not in subject.not_judged
+    )
+
+
+def predicates_of(rule_id: str, subject: type) -> list[Predicate]:
+    return [entry.judge for entry in REGISTRY.get(rule_id, ()) if issubclass(subject, entry.subject)]
+
+
+def judge(subjects: Iterable[Subject]) -> list[Finding]:
+    """Every finding of every registered rule on every subject."""
+    found: list[Finding] = []
+    for subject in subjects:
+        for entry in (entry for entries in REGISTRY.values() for entry in entries):
+            if applies(entry, subject):
+                rule = entry.rule
+                found.extend(Finding(hit.where, rule.severity, rule.id, hit.message) for hit in entry.judge(subject))
+    return found

@@ -1,0 +1,96 @@
+"""Which source reads a file: decided from its content, not its name (a swarm `.env-example` is a `.env`,
+a `values-prod.yml` may be a compose file). One function per decision, so adding a kind is one entry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from generator.formats.yaml import YamlLoadError, parse_yaml
+from generator.shapes.finding import Location, rule_finding
+from generator.sources.base import InputError, SourceResult
+from generator.sources.conf import conf_from_text
+from generator.sources.dotenv import dotenv_from_text
+from schema.versions import REDIS_DIRECTIVES, ServerTarget
+
+_ENV_LINE = re.compile(r"(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=")
+_YAML_KEY = re.compile(r"(?:---\s*$|[\"']?[A-Za-z_][\w.\-/\"']*:(?:\s|$))")
+_CONF_EXTRA = frozenset({"include", "rename-command", "loadmodule", "sentinel", "user", "save", "slaveof", "bind"})
+
+YamlRouter = Callable[[Any, str, str], SourceResult | None]
+"""(parsed data, text, display) -> the source's result, or None when the document is not of its kind."""
+YAML_KINDS: list[YamlRouter] = []
+"""YAML sources in the order they are tried; each recognises its documents positively."""
+
+
+def _meaningful(text: str) -> list[str]:
+    return [s for s in (line.strip() for line in text.split("\n")) if s and not s.startswith("#")]
+
+
+_BY_SUFFIX = {".conf": "conf", ".env": "dotenv", ".yaml": "yaml", ".yml": "yaml"}
+"""Only for a file whose content does not decide (nothing but comments): its name's suffix."""
+
+
+def text_kind(text: str, name: str = "") -> str | None:
+    """``dotenv``, ``conf``, ``yaml`` or None, from the lines of ``text`` (the name only when they say nothing)."""
+    lines = _meaningful(text)
+    if not lines:
+        return _BY_SUFFIX.get(Path(name).suffix.lower())
+    env = sum(bool(_ENV_LINE.match(line)) for line in lines)
+    if env / len(lines) >= 0.8:
+        return "dotenv"
+    words = [line.split(None, 1)[0].lower() for line in lines]
+    conf = sum(word in REDIS_DIRECTIVES or word in _CONF_EXTRA for word in words)
+    if conf / len(lines) >= 0.5:
+        return "conf"
+    if _YAML_KEY.match(lines[0]) or lines[0].startswith(("- ", "{")):
+        return "yaml"
+    return None
+
+
+def read_any(path: Path, display: str, text: str, target: ServerTarget | None = None) -> SourceResult:
+    """The result of the source that recognises ``text``; ``input.kind`` when none does."""
+    kind = text_kind(text, display)
+    if kind == "dotenv":
+        return dotenv_from_text(text, display)
+    if kind == "conf":
+        return conf_from_text(path, display, text, target)
+    if kind == "yaml":
+        return _read_yaml(text, display)
+    raise InputError(
+        rule_finding(
+            "input.kind",
+            Location(display, 1, 1),
+            "not a file `check` knows: a redis.conf, sentinel.conf, Infisical .env, Kubernetes Secret, Helm "
+            "values of a known chart, docker-compose file or values file",
+        )
+    )
+
+
+def _read_yaml(text: str, display: str) -> SourceResult:
+    try:
+        data = parse_yaml(text).data
+    except YamlLoadError as error:
+        raise InputError(
+            rule_finding("schema.yaml", Location(display, error.line, error.column), error.reason)
+        ) from None
+    for router in YAML_KINDS:
+        result = router(data, text, display)
+        if result is not None:
+            return result
+    from generator.sources.helm import helm_from_text
+
+    return helm_from_text(text, display)  # says plainly when it is no chart it knows
+
+
+def _values_router(data: Any, text: str, display: str) -> SourceResult | None:
+    if isinstance(data, dict) and "mode" in data and "redis_version" in data:
+        from generator.sources.values import values_from_text
+
+        return values_from_text(text, display)
+    return None
+
+
+YAML_KINDS.append(_values_router)
