@@ -54,7 +54,7 @@ def oracle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     assert line.judged_as == line, f"{line.title} is not a known line"
     factory = ServerFactory(tmp_path_factory)
     try:
-        server = factory(target, 'save ""\n')
+        server = factory(target, "")  # defaults: save and client-output-buffer-limit hold several words
         with RespConnection.open(RedisURL.parse(server.url())) as conn:
             settings = tuple(string_pairs(conn.command("CONFIG", "GET", "*")))
         yield Oracle(target, binary, line, table, settings)
@@ -67,21 +67,30 @@ def _quoted(value: str) -> str:
     return f'"{escaped}"'
 
 
+ONE_CLASS_PER_LINE: Final = "client-output-buffer-limit"
+"""Written one client class per line, as the server's own CONFIG REWRITE does (Redis 6.2 takes no more)."""
+
+QUOTED_WITH_SPACES: Final = frozenset({"proc-title-template"})
+"""One-argument settings whose value holds spaces."""
+
+UNSET_WHEN_EMPTY: Final = frozenset({"replicaof", "slaveof"})
+"""Reported as "" when not set; a file says so by leaving them out (as CONFIG REWRITE does)."""
+
+
 def settings_file(oracle: Oracle) -> str:
-    """Each reported setting as config lines, written as the table says the line reads them: one-argument
-    values quoted, others as words, split over several lines where the line takes fewer words per line."""
+    """Each reported setting as a config line, written as CONFIG REWRITE writes it: independent of the table,
+    so a wrong arity in the table shows up as a finding of ``check``."""
     lines = []
     for name, value in oracle.settings:
         if name in NOT_IN_A_FILE or name in oracle.table.runtime_only:
             continue
-        fewest, most = oracle.table.arity_of(name) or (1, 1)
         words = value.split()
-        if most == 1 or (not words and fewest <= 1):
+        if not words and name in UNSET_WHEN_EMPTY:
+            continue
+        if len(words) <= 1 or name in QUOTED_WITH_SPACES:
             lines.append(f"{name} {_quoted(value)}")
-        elif not words:
-            continue  # replicaof "": not a replica, and a file cannot say so
-        elif most is not None and len(words) > most:  # 6.2: one client-output-buffer-limit class per line
-            lines += [f"{name} {' '.join(words[i : i + most])}" for i in range(0, len(words), most)]
+        elif name == ONE_CLASS_PER_LINE:
+            lines += [f"{name} {' '.join(words[i : i + 4])}" for i in range(0, len(words), 4)]
         else:
             lines.append(f"{name} {value}")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,262 @@
+"""Server lines: versions, server versions and image references mapped to lines; arity; conf.arity findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import pytest
+
+from schema.directives.table import directive_table
+from schema.versions import (
+    LINES,
+    REDIS_DIRECTIVES,
+    SUPPORTED_TARGETS,
+    ServerTarget,
+    arity,
+    line_for_image,
+    line_for_server_version,
+    lines_of,
+    match_target,
+    parse_target,
+    resolve_target,
+    verified_lines,
+)
+from tests.realserver.binaries import ALL_TARGETS, SERVER_LINE, Target, require
+from tests.realserver.processes import quick_load_check
+from tests.support import reported_findings, run_main
+
+REDIS: Final = "redis"
+VALKEY: Final = "valkey"
+
+
+def t(family: str, major: int, minor: int) -> ServerTarget:
+    return ServerTarget("valkey" if family == VALKEY else "redis", major, minor)
+
+
+# ------------------------------------------------------------------ versions -> lines
+
+
+def test_every_issue_line_is_known() -> None:
+    spellings = {target.spelling for target in SUPPORTED_TARGETS}
+    wanted = {"6.2", "7.0", "7.2", "7.4", "8.0", "8.2", "8.4", "valkey-7.2", "valkey-8.0", "valkey-8.1", "valkey-9.0"}
+    assert wanted <= spellings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("8.2", t(REDIS, 8, 2)),
+        ("valkey-9.0", t(VALKEY, 9, 0)),
+        ("redis-7.0", t(REDIS, 7, 0)),
+        (" 7.4 ", t(REDIS, 7, 4)),
+        ("8.2.1", t(REDIS, 8, 2)),
+        ("Valkey-8.1", t(VALKEY, 8, 1)),
+    ],
+)
+def test_parse_target(text: str, expected: ServerTarget) -> None:
+    assert parse_target(text) == expected
+
+
+@pytest.mark.parametrize("text", ["8", "latest", "redis", "8.x", "valkey-", "7.0-rc1x"])
+def test_parse_target_refuses_what_is_no_version(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_target(text)
+
+
+def test_newer_than_known_is_the_newest_line_with_a_warning() -> None:
+    newest = lines_of("redis")[-1]
+    far = ServerTarget("redis", newest.major + 1, 0)
+    matched = resolve_target(far.spelling)
+    assert matched.line == newest and matched.newer_than_known
+    assert matched.warning is not None and "newer" in matched.warning
+    assert far.judged_as == newest and far.has_directive("appendonly")
+    valkey = resolve_target("valkey-12.3")
+    assert valkey.line == lines_of("valkey")[-1] and valkey.newer_than_known
+
+
+def test_known_line_has_no_warning_and_in_between_is_judged_by_the_older_line() -> None:
+    exact = resolve_target("8.2")
+    assert exact.line == t(REDIS, 8, 2) and exact.warning is None
+    assert match_target(t(REDIS, 8, 1)).line == t(REDIS, 8, 0)
+    assert not match_target(t(REDIS, 8, 1)).newer_than_known
+
+
+@pytest.mark.parametrize("text", ["6.0", "5.0", "valkey-7.0"])
+def test_older_than_every_known_line_is_an_error(text: str) -> None:
+    with pytest.raises(ValueError, match="older than the oldest known line"):
+        resolve_target(text)
+    assert parse_target(text).judged_as is None
+    assert not parse_target(text).has_directive("appendonly")
+
+
+def test_line_for_server_version() -> None:
+    assert line_for_server_version("8.2.1", "redis").line == t(REDIS, 8, 2)
+    assert line_for_server_version("9.1.2", "valkey").line == t(VALKEY, 9, 1)
+    assert line_for_server_version("99.0.0", "redis").newer_than_known
+    with pytest.raises(ValueError):
+        line_for_server_version("unknown", "redis")
+
+
+@pytest.mark.parametrize(
+    ("reference", "line", "warned"),
+    [
+        ("redis:8.2.1-alpine", t(REDIS, 8, 2), False),
+        ("bitnamilegacy/redis:7.2.4-debian-12-r0", t(REDIS, 7, 2), False),
+        ("docker.io/bitnami/redis-cluster:8.2", t(REDIS, 8, 2), False),
+        ("valkey/valkey:9", lines_of("valkey")[-1], True),
+        ("valkey/valkey:8.0.1-bookworm", t(VALKEY, 8, 0), False),
+        ("public.ecr.aws/docker/library/redis:8.8.0-alpine", lines_of("redis")[-1], True),
+        ("redis", lines_of("redis")[-1], True),
+        ("redis:latest", lines_of("redis")[-1], True),
+        ("redis:alpine", lines_of("redis")[-1], True),
+        ("localhost:5000/redis", lines_of("redis")[-1], True),
+        ("redis@sha256:0123abcd", lines_of("redis")[-1], True),
+    ],
+)
+def test_line_for_image(reference: str, line: ServerTarget, warned: bool) -> None:
+    matched = line_for_image(reference)
+    assert matched is not None
+    assert matched.line == line
+    assert (matched.warning is not None) is warned
+
+
+def test_untagged_image_warning_says_why() -> None:
+    matched = line_for_image("redis")
+    assert matched is not None and matched.requested is None
+    assert matched.warning is not None and "pin a version tag" in matched.warning
+
+
+@pytest.mark.parametrize("reference", ["postgres:16", "infisical/infisical:latest", "bitnami/redis-exporter:1.2"])
+def test_other_images_are_no_line(reference: str) -> None:
+    assert line_for_image(reference) is None
+
+
+# ------------------------------------------------------------------ tables
+
+
+def test_every_line_has_a_table_with_its_source() -> None:
+    for line in LINES.values():
+        table = directive_table(line.module)
+        assert table.arity and "appendonly" in table.arity, line.module
+        assert "between" in table.source or table.source.split()[-1][0].isdigit()
+
+
+def test_arity() -> None:
+    assert arity(t(REDIS, 7, 0), "maxmemory") == (1, 1)
+    assert arity(t(REDIS, 7, 0), "MAXMEMORY") == (1, 1)
+    assert arity(t(REDIS, 7, 0), "save") == (1, None)
+    assert arity(t(REDIS, 6, 2), "client-output-buffer-limit") == (4, 4)
+    assert arity(t(REDIS, 7, 0), "client-output-buffer-limit") == (4, None)
+    assert arity(t(REDIS, 7, 0), "slaveof") == (2, 2)  # an alias has its directive's arity
+    assert arity(t(REDIS, 7, 0), "bind") == (1, 16)
+    assert arity(t(REDIS, 7, 0), "sentinel") == (0, None)
+    assert arity(t(REDIS, 7, 0), "no-such-directive") is None
+    assert arity(t(REDIS, 5, 0), "maxmemory") is None
+
+
+def test_tables_know_what_the_issue_found_missing() -> None:
+    redis_7_0, valkey_8_0 = t(REDIS, 7, 0), t(VALKEY, 8, 0)
+    for name in ("bgsave_cpulist", "bio_cpulist", "repl-ping-slave-period", "replica-ignore-disk-write-errors"):
+        assert redis_7_0.has_directive(name), name
+    assert not redis_7_0.has_directive("bgsave-cpulist")
+    assert t(REDIS, 8, 0).has_directive("bgsave-cpulist") and t(REDIS, 8, 0).has_directive("bgsave_cpulist")
+    for name in ("hide-user-data-from-log", "dual-channel-replication-enabled", "events-per-io-thread"):
+        assert valkey_8_0.has_directive(name), name
+    assert valkey_8_0.has_directive("cluster-slot-stats-enabled") and valkey_8_0.has_directive("unixsocketgroup")
+    assert valkey_8_0.has_directive("primaryauth") and not t(REDIS, 8, 6).has_directive("primaryauth")
+    assert "gopher-enabled" in directive_table("redis_7_0").removed
+
+
+def test_lines_known_from_neighbours_accept_either_neighbours_names() -> None:
+    between = directive_table("redis_8_2")
+    assert between.source.startswith("between")
+    assert "tls-auth-clients-user" in between.uncertain  # Redis 8.6 has it, 8.0 does not
+    assert t(REDIS, 8, 2).has_directive("tls-auth-clients-user")
+    assert "appendonly" not in between.uncertain
+
+
+def test_all_directives_mapping_dates_names() -> None:
+    assert REDIS_DIRECTIVES["appenddirname"].since == (7, 0)
+    assert REDIS_DIRECTIVES["appendonly"].since == (6, 2)
+    assert REDIS_DIRECTIVES["primaryauth"].since is None
+    assert REDIS_DIRECTIVES["primaryauth"].valkey_since == (8, 0)
+    assert "no-such-directive" not in REDIS_DIRECTIVES
+
+
+def test_verified_lines_cover_every_line_and_name_their_binary() -> None:
+    rows = verified_lines()
+    assert [row.line for row in rows] == list(LINES)
+    proven = {row.line.spelling for row in rows if row.proven_by}
+    assert proven == set(SERVER_LINE.values())
+    assert len(ALL_TARGETS) == len(proven)
+
+
+# ------------------------------------------------------------------ conf.arity through `check`
+
+
+def _check(capsys: pytest.CaptureFixture[str], path: Path, version: str) -> set[tuple[int, int, str, str]]:
+    _, out, _ = run_main(capsys, "check", "--redis-version", version, str(path))
+    return {f for f in reported_findings(out, path) if f[3] in ("conf.arity", "version.directive")}
+
+
+@pytest.mark.parametrize("version", [target.spelling for target in SUPPORTED_TARGETS])
+def test_trailing_comments_are_errors_at_their_lines(
+    version: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = tmp_path / "redis.conf"
+    conf.write_text("# a comment line is fine\nappendonly yes\nmaxmemory 2gb # leave room\nsave 900 1 # snap\n")
+    assert _check(capsys, conf, version) == {(3, 1, "error", "conf.arity"), (4, 1, "error", "conf.arity")}
+    _, out, _ = run_main(capsys, "check", "--redis-version", version, str(conf))
+    assert "no trailing comments" in out
+
+
+def test_arity_errors_and_what_is_not_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conf = tmp_path / "redis.conf"
+    conf.write_text(
+        "client-output-buffer-limit normal 0 0 0 replica 256mb 64mb 60\n"  # 6.2: one class per line
+        "requirepass two words\n"
+        'save "900 1"\n'  # 7.0+ split one quoted argument
+        "user alice on #5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8 ~* +@all\n"
+        "replicaof 10.0.0.1\n"
+    )
+    assert _check(capsys, conf, "6.2") == {
+        (1, 1, "error", "conf.arity"),
+        (2, 1, "error", "conf.arity"),
+        (5, 1, "error", "conf.arity"),
+    }
+    assert _check(capsys, conf, "7.0") == {(2, 1, "error", "conf.arity"), (5, 1, "error", "conf.arity")}
+
+
+STOCK_SENTINEL: Final = """port 26379
+daemonize no
+pidfile /var/run/redis-sentinel.pid
+loglevel notice
+logfile ""
+dir /tmp
+sentinel monitor mymaster 127.0.0.1 6379 2
+sentinel down-after-milliseconds mymaster 30000
+acllog-max-len 128
+sentinel parallel-syncs mymaster 1
+sentinel failover-timeout mymaster 180000
+sentinel deny-scripts-reconfig yes
+SENTINEL resolve-hostnames no
+SENTINEL announce-hostnames no
+"""
+"""The active lines of the stock sentinel.conf shipped with Redis 6.2 to 8 and Valkey."""
+
+
+@pytest.mark.parametrize("version", [target.spelling for target in SUPPORTED_TARGETS])
+def test_stock_sentinel_conf_checks_clean(version: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    conf = tmp_path / "sentinel.conf"
+    conf.write_text(STOCK_SENTINEL)
+    assert _check(capsys, conf, version) == set()
+
+
+@pytest.mark.parametrize("target", ALL_TARGETS)
+def test_stock_sentinel_conf_loads_in_every_server(target: Target, tmp_path: Path) -> None:
+    """The test copy above is one each real server loads in Sentinel mode (on a copy: Sentinel rewrites it)."""
+    conf = tmp_path / "sentinel.conf"
+    conf.write_text(STOCK_SENTINEL.replace("dir /tmp", f"dir {tmp_path}"))
+    result = quick_load_check(require(target), conf, extra_args=["--sentinel"])
+    assert result.ok, result.output[-800:]
