@@ -19,12 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from string import Template
 
-from schema.modes import Mode
-from schema.monitoring_rules import MONITORING_RULES
-from schema.rules import RULES_BY_ID, Rule, Severity
-from schema.sizing import MEMORY_ALERT_SHARE, memory_alert_threshold
-from schema.units import format_redis_memory
-from schema.values import Deployment
+from .modes import Mode
+from .monitoring_rules import MONITORING_RULES
+from .rules import RULES_BY_ID, Rule, Severity
+from .sizing import MEMORY_ALERT_SHARE, memory_alert_threshold
+from .units import format_redis_memory
+from .values import Deployment
 
 CLUSTER_SLOTS = 16384
 """Hash slots of a Redis Cluster (a constant of Redis itself)."""
@@ -38,6 +38,14 @@ ALL_MODES = frozenset(Mode)
 REPLICATED_MODES = frozenset({Mode.SENTINEL, Mode.CLUSTER})
 
 
+@dataclass(frozen=True)
+class Condition:
+    """A further condition on the deployment for an alert to apply, with the words the docs show for it."""
+
+    text: str
+    holds: Callable[[Deployment], bool]
+
+
 def _has_replicas(dep: Deployment) -> bool:
     if dep.sentinel is not None and dep.mode == "sentinel":
         return len(dep.sentinel.nodes) > 1
@@ -46,12 +54,9 @@ def _has_replicas(dep: Deployment) -> bool:
     return False
 
 
-def _snapshots_on(dep: Deployment) -> bool:
-    return bool(dep.persistence.snapshots)
-
-
-def _tls_on(dep: Deployment) -> bool:
-    return dep.tls.enabled
+WITH_REPLICAS = Condition("with replicas", _has_replicas)
+WITH_SNAPSHOTS = Condition("with snapshots configured", lambda dep: bool(dep.persistence.snapshots))
+WITH_TLS = Condition("with TLS on", lambda dep: dep.tls.enabled)
 
 
 @dataclass(frozen=True)
@@ -70,13 +75,13 @@ class Alert:
     action: str
     """What to do when it fires."""
     modes: frozenset[Mode] = ALL_MODES
-    when: Callable[[Deployment], bool] | None = None
+    when: Condition | None = None
     """Further condition on the deployment (e.g. only when it has replicas)."""
     config_metrics: bool = False
     """The expression reads ``redis_config_key_value`` / ``redis_config_value`` (exporter flag needed)."""
 
     def applies_to(self, dep: Deployment) -> bool:
-        return Mode(dep.mode) in self.modes and (self.when is None or self.when(dep))
+        return Mode(dep.mode) in self.modes and (self.when is None or self.when.holds(dep))
 
     @property
     def rule(self) -> Rule:
@@ -153,7 +158,7 @@ ALERTS: tuple[Alert, ...] = (
         summary="Redis {{ $labels.instance }} takes no RDB snapshots",
         meaning="There is no point-in-time copy to back up or to recover the queues from if the AOF is damaged.",
         action="Restore the deployment's `save` points with CONFIG SET save, and the same in the config file.",
-        when=_snapshots_on,
+        when=WITH_SNAPSHOTS,
         config_metrics=True,
     ),
     Alert(
@@ -259,7 +264,7 @@ ALERTS: tuple[Alert, ...] = (
         meaning="The replica falls behind: a failover to it would lose the jobs queued since the link broke.",
         action="Check the master, the network and masterauth; read the replica's log.",
         modes=REPLICATED_MODES,
-        when=_has_replicas,
+        when=WITH_REPLICAS,
     ),
     Alert(
         name="RedisMasterWithoutReplica",
@@ -270,7 +275,7 @@ ALERTS: tuple[Alert, ...] = (
         meaning="There is nothing to fail over to: losing this master stops every background job.",
         action="Start or re-point the replicas (REPLICAOF host port); check their logs.",
         modes=REPLICATED_MODES,
-        when=_has_replicas,
+        when=WITH_REPLICAS,
     ),
     Alert(
         name="RedisClusterStateNotOk",
@@ -300,7 +305,7 @@ ALERTS: tuple[Alert, ...] = (
         summary="Redis {{ $labels.instance }} demands client certificates (tls-auth-clients yes)",
         meaning="Infisical presents no client certificate: its new connections fail.",
         action="CONFIG SET tls-auth-clients no, and the same in the config file.",
-        when=_tls_on,
+        when=WITH_TLS,
         config_metrics=True,
     ),
 )
@@ -362,3 +367,8 @@ def fill_expr(expr: str, figures: dict[str, str]) -> str:
 def fill_text(text: str, figures: dict[str, str]) -> str:
     """An annotation with the deployment's figures filled in; Prometheus's own ``$labels`` / ``$value`` stay."""
     return Template(text).safe_substitute(figures)
+
+
+def alerts_watching(rule_id: str) -> tuple[Alert, ...]:
+    """The alerts that watch rule ``rule_id`` (for its docs page); empty when none does."""
+    return tuple(alert for alert in ALERTS if alert.rule_id == rule_id)

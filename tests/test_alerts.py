@@ -15,13 +15,22 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
+from generator.docs.monitoring import monitoring_page
 from generator.render.alerts import AlertProfile, default_job, prometheus_rule_manifest, prometheus_rules
-from schema.alerts import ALERTS, ALERTS_BY_NAME, UNWATCHED, alert_figures, alerts_for, catalogue_rule
-from schema.monitoring_rules import MONITORING_RULES
-from schema.project import rule_docs_url
-from schema.rules import RULES, Scope
-from schema.sizing import MEMORY_ALERT_SHARE, TIERS
-from schema.values import Deployment
+from generator.schema.alerts import (
+    ALERTS,
+    ALERTS_BY_NAME,
+    UNWATCHED,
+    alert_figures,
+    alerts_for,
+    alerts_watching,
+    catalogue_rule,
+)
+from generator.schema.monitoring_rules import MONITORING_RULES
+from generator.schema.project import rule_docs_url
+from generator.schema.rules import RULES, Scope
+from generator.schema.sizing import MEMORY_ALERT_SHARE, TIERS
+from generator.schema.values import Deployment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -174,3 +183,25 @@ def test_rendered_alerts_match_golden_files(path: Path) -> None:
             )
         )
     assert not diffs, "\n".join([*diffs, f"after review run: {REFRESH}"])
+
+
+def test_monitoring_page_lists_every_alert_and_every_unwatched_rule() -> None:
+    page = monitoring_page(["standalone", "cluster"])
+    for alert in ALERTS:
+        assert f"\n### {alert.name}\n" in page
+        assert f"](rules/{alert.rule_id}.md)" in page
+    for rule_id in UNWATCHED:
+        assert f"[`{rule_id}`](rules/{rule_id}.md)" in page
+    assert '--8<-- "build/cluster/alerts/prometheus-rules.yaml"' in page
+    assert '--8<-- "build/standalone/helm/prometheus-rule.yaml"' in page
+    assert "--8<--" not in monitoring_page()
+    assert "$" not in page.replace("$labels", "")
+
+
+def test_alerts_watching_a_rule() -> None:
+    assert [a.name for a in alerts_watching("persistence.health")] == [
+        "RedisAofWriteFailed",
+        "RedisAofRewriteFailed",
+        "RedisRdbSaveFailed",
+    ]
+    assert alerts_watching("auth.required") == ()

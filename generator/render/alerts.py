@@ -14,9 +14,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
-from schema.alerts import EXPORTER_CONFIG_FLAG, Alert, alert_figures, alerts_for, fill_expr, fill_text
-from schema.project import rule_docs_url
-from schema.values import Deployment
+from generator.schema.alerts import EXPORTER_CONFIG_FLAG, Alert, alert_figures, alerts_for, fill_expr, fill_text
+from generator.schema.project import rule_docs_url
+from generator.schema.values import Deployment
 
 RULES_FILE = "alerts/prometheus-rules.yaml"
 """Where `build` writes the plain rules file, relative to a deployment's output directory."""
@@ -131,3 +131,16 @@ def prometheus_rule_manifest(
         "spec": {"groups": rule_groups(dep, profile)},
     }
     return _header(dep, job, "PrometheusRule (Prometheus Operator)") + _dump(manifest)
+
+
+ARTIFACT_PURPOSE: dict[str, str] = {
+    RULES_FILE: "Prometheus alerting rules for this deployment (`rule_files:`), generated from the rule catalogue "
+    "with its own figures; they read redis_exporter's metrics (run it with `--include-config-metrics`).",
+    MANIFEST_FILE: "The same alerting rules as a `PrometheusRule` for the Prometheus Operator.",
+}
+"""What each alert file is for, for the example pages."""
+
+
+def alert_files(dep: Deployment, profile: AlertProfile = PRODUCTION) -> dict[str, str]:
+    """Relative file name -> text of both alert files `build` writes for ``dep``."""
+    return {RULES_FILE: prometheus_rules(dep, profile), MANIFEST_FILE: prometheus_rule_manifest(dep, profile)}
