@@ -15,7 +15,7 @@ from generator.shapes.finding import Finding, Location, rule_finding
 from generator.sources.base import InputError, Note, SourceResult
 
 if TYPE_CHECKING:
-    from schema.values import Deployment
+    from generator.schema.values import Deployment
 
 
 @dataclass

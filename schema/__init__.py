@@ -1,12 +1,12 @@
 """The single source of truth: Infisical's Redis variables, modes, rules, sizing and the values-file model."""
 
-from schema.env_vars import CONNECTION_VARS, ENV_VAR_NAMES, ENV_VARS, EnvVar, env_var
-from schema.fields import PLACEHOLDER_PREFIX, HostPort, PasswordSource
-from schema.modes import MODES, SUPPORTED_MODES, Mode, ModeFacts
-from schema.rules import RULES, RULES_BY_ID, Rule, Scope, Severity, rule
-from schema.sizing import TIERS, Tier
-from schema.values import Deployment
-from schema.versions import REDIS_DEFAULTS, REDIS_DIRECTIVES, SUPPORTED_TARGETS, ServerTarget, parse_target
+from .env_vars import CONNECTION_VARS, ENV_VAR_NAMES, ENV_VARS, EnvVar, env_var
+from .fields import PLACEHOLDER_PREFIX, HostPort, PasswordSource
+from .modes import MODES, SUPPORTED_MODES, Mode, ModeFacts
+from .rules import RULES, RULES_BY_ID, Rule, Scope, Severity, rule
+from .sizing import TIERS, Tier
+from .values import Deployment
+from .versions import REDIS_DEFAULTS, REDIS_DIRECTIVES, SUPPORTED_TARGETS, ServerTarget, parse_target
 
 __all__ = [
     "CONNECTION_VARS",

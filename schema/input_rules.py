@@ -4,7 +4,7 @@ the wrong shape, a file `check` does not know, and the tool's own failures. They
 
 from __future__ import annotations
 
-from schema.rule import Rule, Severity
+from .rule import Rule, Severity
 
 _REPORT = "This is a bug in the tool, not in your file: please report it with the message and the version."
 

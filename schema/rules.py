@@ -6,8 +6,8 @@ about the input itself (unreadable files, YAML errors, unknown keys) are in ``sc
 
 from __future__ import annotations
 
-from schema.input_rules import INPUT_RULES
-from schema.rule import ALL_SCOPES, Rule, Scope, Severity
+from .input_rules import INPUT_RULES
+from .rule import ALL_SCOPES, Rule, Scope, Severity
 
 _QUEUE_LOSS = (
     "Pending background jobs are lost: secret syncs to third-party integrations, secret rotations and webhook "

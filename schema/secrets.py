@@ -3,7 +3,7 @@ those settings secret, the reporters mask their values, the renderers never log 
 
 from __future__ import annotations
 
-from schema.env_vars import ENV_VARS
+from .env_vars import ENV_VARS
 
 SECRET_DIRECTIVES = frozenset(
     {"requirepass", "masterauth", "primaryauth", "user", "tls-key-file-pass", "tls-client-key-file-pass"}

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from schema.units import GIB, MIB
+from .units import GIB, MIB
 
 TierName = Literal["small", "medium", "large"]
 

@@ -11,11 +11,11 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_core import PydanticCustomError
 
-from schema.fields import REQUIRED, HostPort, Name, PasswordSource, Section, doc_field
-from schema.modes import MODES, SUPPORTED_MODES  # noqa: F401
-from schema.sizing import TIERS, Tier, TierName
-from schema.units import parse_kube_quantity, parse_redis_memory
-from schema.versions import ServerTarget, parse_target
+from .fields import REQUIRED, HostPort, Name, PasswordSource, Section, doc_field
+from .modes import MODES, SUPPORTED_MODES  # noqa: F401
+from .sizing import TIERS, Tier, TierName
+from .units import parse_kube_quantity, parse_redis_memory
+from .versions import ServerTarget, parse_target
 
 EvictionPolicy = Literal[
     "noeviction",

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from schema.directives.table import Arity, DirectiveTable, directive_table
+from .directives.table import Arity, DirectiveTable, directive_table
 
 Family = Literal["redis", "valkey"]
 

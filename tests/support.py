@@ -32,7 +32,7 @@ def expected_findings(text: str) -> set[Position]:
 def expected_exit(text: str, findings: set[Position]) -> int:
     """``# expect-exit: N`` when stated, else 2 with a blocking finding (the input could not be judged), 1 with
     an error among ``findings``, else 0."""
-    from schema.rules import RULES_BY_ID
+    from generator.schema.rules import RULES_BY_ID
 
     match = _EXPECT_EXIT.search(text)
     if match:

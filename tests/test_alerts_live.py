@@ -21,9 +21,9 @@ import pytest
 
 from generator.render.alerts import AlertProfile, prometheus_rules
 from generator.render.secrets import generate_password
-from schema.alerts import ALERTS
-from schema.sizing import memory_alert_threshold
-from schema.values import Deployment
+from generator.schema.alerts import ALERTS
+from generator.schema.sizing import memory_alert_threshold
+from generator.schema.values import Deployment
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import artifacts, example_deployment
 from tests.realserver.ports import free_port

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from generator.rules import judge
+from generator.schema.rules import Scope
 from generator.server.resp import (
     ConnectError,
     ProtocolError,
@@ -24,7 +25,6 @@ from generator.server.resp import (
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
 from generator.sources.server import server_target
-from schema.rules import Scope
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth

@@ -11,7 +11,7 @@ from ruamel.yaml import YAML
 
 from generator.judge import validate_file
 from generator.render.compose import COMPOSE_FILE, compose_files
-from schema.values import Deployment
+from generator.schema.values import Deployment
 from tests.realserver.binaries import missing
 from tests.support import ROOT
 

@@ -10,8 +10,8 @@ from generator.formats.conf import parse_conf
 from generator.render.conf import conf_text
 from generator.render.conf_model import conf_files
 from generator.render.secrets import PLACEHOLDERS, SecretValues
-from schema.values import Deployment
-from schema.versions import SUPPORTED_TARGETS
+from generator.schema.values import Deployment
+from generator.schema.versions import SUPPORTED_TARGETS
 
 TOPOLOGY = {
     "standalone": {},
@@ -32,7 +32,7 @@ def _deployment(mode: str, version: str, **extra: object) -> Deployment:
 @pytest.mark.parametrize("target", SUPPORTED_TARGETS, ids=lambda t: t.spelling)
 @pytest.mark.parametrize("mode", list(TOPOLOGY))
 def test_only_directives_the_target_knows(mode: str, target: object) -> None:
-    from schema.versions import ServerTarget
+    from generator.schema.versions import ServerTarget
 
     assert isinstance(target, ServerTarget)
     dep = _deployment(mode, target.spelling, tls={"enabled": True})

@@ -17,9 +17,9 @@ from typing import Final
 
 import pytest
 
+from generator.schema.directives.table import DirectiveTable
+from generator.schema.versions import REDIS_DIRECTIVES, ServerTarget, parse_target
 from generator.server.resp import RedisURL, RespConnection, string_pairs
-from schema.directives.table import DirectiveTable
-from schema.versions import REDIS_DIRECTIVES, ServerTarget, parse_target
 from tests.realserver.binaries import ALL_TARGETS, SERVER_LINE, Target, require, version
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.processes import quick_load_check

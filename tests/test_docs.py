@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import html
 import os
 import re
@@ -21,13 +22,13 @@ from pydantic import BaseModel
 from generator.cli.exit import Exit
 from generator.cli.main import build_parser
 from generator.render.output import project_outputs
-from schema import sizing
-from schema.env_vars import ENV_VARS
-from schema.fields import HostPort
-from schema.modes import MODES
-from schema.project import DOCS_URL, rule_docs_url
-from schema.rules import RULES
-from schema.values import Deployment
+from generator.schema import sizing
+from generator.schema.env_vars import ENV_VARS
+from generator.schema.fields import HostPort
+from generator.schema.modes import MODES
+from generator.schema.project import DOCS_URL, rule_docs_url
+from generator.schema.rules import RULES
+from generator.schema.values import Deployment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -117,7 +118,7 @@ def test_values_file_page_lists_every_key(pages: dict[str, str]) -> None:
 
 def test_cli_page_is_the_cli_parser(pages: dict[str, str]) -> None:
     page = pages["cli.md"]
-    subcommands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    subcommands = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices
     assert subcommands
     for name, sub in subcommands.items():
         assert f"\ninfisical-redis {name}" in page

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.formats.dotenv import EnvProblem, parse_dotenv
-from generator.render.env import dotenv_value, infisical_env, infisical_env_view
+from generator.formats.dotenv import EnvProblem, dotenv_value, parse_dotenv
+from generator.render.env import infisical_env, infisical_env_view
 from generator.render.secrets import PLACEHOLDERS, SecretValues
 from generator.rules.env import MISSING_CONNECTION, check_infisical_env
-from schema.env_vars import ENV_VAR_NAMES
-from schema.fields import PLACEHOLDER_PREFIX
-from schema.values import Deployment
+from generator.schema.env_vars import ENV_VAR_NAMES
+from generator.schema.fields import PLACEHOLDER_PREFIX
+from generator.schema.values import Deployment
 
 SENTINEL = {
     "nodes": ["10.0.0.1:6379", "10.0.0.2:6379", "10.0.0.3:6379"],

@@ -15,8 +15,8 @@ from generator.formats.dotenv import parse_dotenv
 from generator.render.env import infisical_env
 from generator.render.helm import helm_files
 from generator.render.secrets import PLACEHOLDERS, SecretValues
-from schema.units import format_kube_quantity
-from schema.values import Deployment
+from generator.schema.units import format_kube_quantity
+from generator.schema.values import Deployment
 from tests.test_env_file import DEPLOYMENTS, deployment
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"

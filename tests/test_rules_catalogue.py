@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections import Counter
 
 from generator.rules import REGISTRY
+from generator.schema.project import rule_docs_url
+from generator.schema.rules import RULES, RULES_BY_ID, Scope
 from generator.shapes.config import EffectiveConfig
 from generator.shapes.env import EnvFacts
 from generator.shapes.values import ValuesFile
-from schema.project import rule_docs_url
-from schema.rules import RULES, RULES_BY_ID, Scope
 
 
 def test_rule_ids_are_unique_and_dotted() -> None:

@@ -16,7 +16,7 @@ from generator.render.artifacts import deployment_artifacts, relative_label
 from generator.render.conf import conf_text
 from generator.render.conf_model import conf_files, data_node_conf
 from generator.render.secrets import SecretValues, generate_password
-from schema.values import Deployment
+from generator.schema.values import Deployment
 from tests.realserver.binaries import Target
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import example_deployment

@@ -19,7 +19,7 @@ import pytest
 
 from generator.judge import validate_file
 from generator.render.secrets import generate_password
-from schema.rules import Severity
+from generator.schema.rules import Severity
 from tests.realserver.binaries import missing, require, supports_tls
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import EXAMPLES, artifacts, example_deployment, infisical_environment

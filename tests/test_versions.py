@@ -7,8 +7,8 @@ from typing import Final
 
 import pytest
 
-from schema.directives.table import directive_table
-from schema.versions import (
+from generator.schema.directives.table import directive_table
+from generator.schema.versions import (
     LINES,
     REDIS_DIRECTIVES,
     SUPPORTED_TARGETS,

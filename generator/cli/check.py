@@ -12,12 +12,12 @@ from generator.cli.common import fail, print_run
 from generator.cli.exit import Exit
 
 if TYPE_CHECKING:
+    from generator.schema.versions import ServerTarget
     from generator.sources.base import SourceResult
-    from schema.versions import ServerTarget
 
 if TYPE_CHECKING:
+    from generator.schema.versions import ServerTarget
     from generator.sources.base import SourceResult
-    from schema.versions import ServerTarget
 
 SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "site"})
 
@@ -59,11 +59,11 @@ def _read_file(path: Path, name: str, target: ServerTarget | None) -> SourceResu
 
 def run(args: argparse.Namespace) -> Exit:
     from generator.judge import Run, judge_input
+    from generator.schema.rules import RULES_BY_ID
+    from generator.schema.versions import resolve_target
     from generator.shapes.finding import Location
     from generator.sources.base import Note, read_text
     from generator.sources.detect import read_any, text_kind
-    from schema.rules import RULES_BY_ID
-    from schema.versions import resolve_target
 
     target = None
     if args.redis_version is not None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.render.conf_model import Role, conf_files
 from generator.render.output import BUILD, EXAMPLES, Example
 from generator.render.secrets import PLACEHOLDERS
-from schema.modes import SUPPORTED_MODES
+from generator.schema.modes import SUPPORTED_MODES
 
 CONF_ROLE_PURPOSE: dict[Role, str] = {
     "standalone": "the config file of the one Redis server.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.docs.views import anchor
-from schema.modes import MODES, ModeFacts
+from generator.schema.modes import MODES, ModeFacts
 
 
 @dataclass(frozen=True)

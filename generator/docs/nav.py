@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from schema.rules import RULES
+from generator.schema.rules import RULES
 
 NAV_FILE = "nav.yml"
 """Written to docs/reference/ with the pages; excluded from the site itself in mkdocs.yml."""

@@ -14,7 +14,7 @@ from generator.docs.values_file import values_file_view
 from generator.docs.variables import variables_view
 from generator.render.output import Example
 from generator.render.templates import render_template
-from schema.rules import RULES
+from generator.schema.rules import RULES
 
 
 def reference_pages(root: Path, examples: list[Example]) -> dict[str, str]:

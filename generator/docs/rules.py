@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schema.rules import Rule, Scope, Severity
+from generator.schema.rules import Rule, Scope, Severity
 
 SCOPE_COMMANDS: dict[Scope, tuple[str, str]] = {
     Scope.VALUES: ("validate", "a values file (`validate`, and `build` before it renders anything)"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.docs.views import cell
-from schema import sizing
-from schema.units import GIB, format_kube_quantity, format_redis_memory
+from generator.schema import sizing
+from generator.schema.units import GIB, format_kube_quantity, format_redis_memory
 
 
 @dataclass(frozen=True)

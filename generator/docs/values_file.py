@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.docs.views import anchor, cell
 from generator.render.jsonschema import values_schema
-from schema.rules import RULES
+from generator.schema.rules import RULES
 
 Schema = dict[str, Any]
 

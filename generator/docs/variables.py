@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.docs.views import anchor, cell
-from schema.env_vars import CONNECTION_VARS, ENV_VARS, HOST_PORT, EnvVar
+from generator.schema.env_vars import CONNECTION_VARS, ENV_VARS, HOST_PORT, EnvVar
 
 PRECEDENCE: tuple[str, ...] = ("REDIS_URL", "REDIS_CLUSTER_HOSTS", "REDIS_SENTINEL_HOSTS")
 """Which connection variable wins when several are set (derived from Infisical's code)."""

@@ -12,9 +12,9 @@ from generator.render.helm import helm_files
 from generator.render.jsonschema import values_json_schema
 from generator.render.secrets import SecretValues
 from generator.rules import predicates_of
+from generator.schema.values import Deployment
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
-from schema.values import Deployment
 
 
 class UnsafeSecretError(ValueError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.render.templates import render_template
-from schema.values import Deployment
+from generator.schema.values import Deployment
 
 COMPOSE_FILE = "docker-compose.redis.yaml"
 SERVICE = "redis"

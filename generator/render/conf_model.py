@@ -9,9 +9,9 @@ from typing import Literal
 
 from generator.formats.conf import format_directive
 from generator.render.secrets import SecretValues
-from schema.fields import HostPort
-from schema.units import format_redis_memory
-from schema.values import MANAGED_DIRECTIVES, Deployment, directive_text
+from generator.schema.fields import HostPort
+from generator.schema.units import format_redis_memory
+from generator.schema.values import MANAGED_DIRECTIVES, Deployment, directive_text
 
 Path = tuple[str | int, ...]
 Role = Literal["standalone", "master", "replica", "cluster-node", "sentinel"]

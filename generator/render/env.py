@@ -13,9 +13,9 @@ from urllib.parse import quote
 from generator.formats.dotenv import dotenv_value
 from generator.render.secrets import SecretValues
 from generator.render.templates import render_template
-from schema.env_vars import EnvVar, env_var
-from schema.fields import PLACEHOLDER_PREFIX, HostPort, PasswordSource
-from schema.values import Deployment
+from generator.schema.env_vars import EnvVar, env_var
+from generator.schema.fields import PLACEHOLDER_PREFIX, HostPort, PasswordSource
+from generator.schema.values import Deployment
 
 COMMENT_WIDTH = 100
 

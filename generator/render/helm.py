@@ -16,9 +16,9 @@ from generator.render.conf_model import Directive, Role, Section, data_node_conf
 from generator.render.env import infisical_env_view
 from generator.render.secrets import PLACEHOLDERS, SecretValues
 from generator.render.templates import render_template
-from schema.fields import KubeSecretKey, PasswordSource
-from schema.units import format_kube_quantity
-from schema.values import Deployment
+from generator.schema.fields import KubeSecretKey, PasswordSource
+from generator.schema.units import format_kube_quantity
+from generator.schema.values import Deployment
 
 CHART_MANAGED_SECTIONS = frozenset({"Network", "Authentication", "TLS", "Replication"})
 """redis.conf sections the Bitnami charts write themselves (ports, passwords, certificates, replicaof)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from schema.values import Deployment
+from generator.schema.values import Deployment
 
 
 def values_schema() -> dict[str, Any]:

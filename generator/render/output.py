@@ -13,8 +13,8 @@ from pathlib import Path
 from generator.judge import Run, validate_file
 from generator.render.artifacts import deployment_artifacts, relative_label
 from generator.render.secrets import PLACEHOLDERS, SecretValues
+from generator.schema.values import Deployment
 from generator.shapes.finding import Finding, has_errors
-from schema.values import Deployment
 
 EXAMPLES = "examples"
 BUILD = "build"

@@ -9,7 +9,8 @@ from typing import Any
 
 import jinja2
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+"""``generator/templates``: a link to the checkout's ``templates/``, and package data in the wheel."""
 
 
 def _yaml_scalar(value: Any) -> str:

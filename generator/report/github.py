@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from generator.judge import Run
 from generator.report.mask import masked, ordered
-from schema.rules import Severity
+from generator.schema.rules import Severity
 
 
 def _escape(text: str) -> str:

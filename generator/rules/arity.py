@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from typing import Final
 
 from generator.rules.engine import Hit, predicate
+from generator.schema.directives.table import Arity, DirectiveTable
+from generator.schema.versions import SUPPORTED_TARGETS, ServerTarget
 from generator.shapes.config import EffectiveConfig, Setting
-from schema.directives.table import Arity, DirectiveTable
-from schema.versions import SUPPORTED_TARGETS, ServerTarget
 
 _NEWEST_REDIS: Final = max(t for t in SUPPORTED_TARGETS if t.family == "redis")
 """The line whose counts judge a file checked without ``--redis-version``."""

@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterator
 
 from generator.rules.engine import Hit, predicate
+from generator.schema.fields import PLACEHOLDER_PREFIX
+from generator.schema.units import parse_redis_memory
+from generator.schema.versions import ABSOLUTE_MINIMUM, RECOMMENDED_MINIMUM, REDIS_DIRECTIVES, SUPPORTED_TARGETS
 from generator.shapes.config import EffectiveConfig, Setting
-from schema.fields import PLACEHOLDER_PREFIX
-from schema.units import parse_redis_memory
-from schema.versions import ABSOLUTE_MINIMUM, RECOMMENDED_MINIMUM, REDIS_DIRECTIVES, SUPPORTED_TARGETS
 
 REQUIRED_COMMANDS = ("INFO", "EVAL", "EVALSHA", "SCRIPT", "CLIENT")
 SENTINEL_COMMANDS = ("CONFIG", "SLAVEOF", "REPLICAOF", "PING", "PUBLISH", "SUBSCRIBE", "MULTI", "EXEC")

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterator
 
 from generator.formats.yaml import YamlPath
 from generator.rules.engine import Hit, predicate
+from generator.schema.units import format_redis_memory
+from generator.schema.values import Deployment
 from generator.shapes.values import ValuesFile
-from schema.units import format_redis_memory
-from schema.values import Deployment
 
 DeploymentPredicate = Callable[[ValuesFile, Deployment], Iterator[Hit]]
 

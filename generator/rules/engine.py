@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from generator.schema.rules import RULES_BY_ID, Rule, Scope
 from generator.shapes.finding import Finding, Location
-from schema.rules import RULES_BY_ID, Rule, Scope
 
 
 @dataclass(frozen=True)

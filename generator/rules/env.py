@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 
 from generator.formats.dotenv import EnvAssignment, EnvProblem
 from generator.rules.engine import Hit, predicate
+from generator.schema.env_vars import CONNECTION_VARS, ENV_VAR_NAMES, HOST_PORT, EnvVar, env_var
+from generator.schema.fields import PLACEHOLDER_PREFIX
+from generator.schema.secrets import SECRET_ENV_VARS
 from generator.shapes.env import EnvFacts
-from schema.env_vars import CONNECTION_VARS, ENV_VAR_NAMES, HOST_PORT, EnvVar, env_var
-from schema.fields import PLACEHOLDER_PREFIX
-from schema.secrets import SECRET_ENV_VARS
 
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _DB_PATH = re.compile(r"(/[0-9]*)?")

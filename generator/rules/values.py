@@ -13,12 +13,12 @@ from pydantic import BaseModel
 
 from generator.formats.yaml import YamlPath
 from generator.rules.engine import Hit, predicate
+from generator.schema.modes import MODES, SUPPORTED_MODES
+from generator.schema.rules import RULES_BY_ID, Severity
+from generator.schema.secrets import PASSWORD_SOURCE_KEYS
+from generator.schema.values import MANAGED_DIRECTIVES, Deployment
+from generator.schema.versions import resolve_target
 from generator.shapes.values import ShapeError, ValuesFile
-from schema.modes import MODES, SUPPORTED_MODES
-from schema.rules import RULES_BY_ID, Severity
-from schema.secrets import PASSWORD_SOURCE_KEYS
-from schema.values import MANAGED_DIRECTIVES, Deployment
-from schema.versions import resolve_target
 
 
 def _model_at(path: YamlPath) -> type[BaseModel] | None:

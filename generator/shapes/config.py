@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
+from generator.schema.rules import Scope
+from generator.schema.versions import REDIS_DEFAULTS, ServerTarget
 from generator.shapes.finding import Location
-from schema.rules import Scope
-from schema.versions import REDIS_DEFAULTS, ServerTarget
 
 ConfigKind = Literal["redis", "sentinel"]
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.formats.dotenv import EnvAssignment, EnvProblem
+from generator.schema.rules import Scope
 from generator.shapes.finding import Location
-from schema.rules import Scope
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from schema.project import rule_docs_url
-from schema.rules import RULES_BY_ID, Severity
+from generator.schema.project import rule_docs_url
+from generator.schema.rules import RULES_BY_ID, Severity
 
 
 @dataclass(frozen=True, order=True)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.formats.yaml import YamlDocument, YamlPath
+from generator.schema.rules import Scope
+from generator.schema.values import Deployment
 from generator.shapes.finding import Location
-from schema.rules import Scope
-from schema.values import Deployment
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.formats.conf import ConfLine, ConfSyntaxError, parse_conf
+from generator.schema.secrets import is_secret_directive, secret_values
+from generator.schema.versions import ServerTarget
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location, rule_finding
 from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
-from schema.secrets import is_secret_directive, secret_values
-from schema.versions import ServerTarget
 
 MAX_INCLUDE_DEPTH = 8
 _GLOB_CHARS = frozenset("*?[")

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from generator.formats.yaml import YamlLoadError, parse_yaml
+from generator.schema.versions import REDIS_DIRECTIVES, ServerTarget
 from generator.shapes.finding import Location, rule_finding
 from generator.sources.base import InputError, SourceResult
 from generator.sources.conf import conf_from_text
 from generator.sources.dotenv import dotenv_from_text
-from schema.versions import REDIS_DIRECTIVES, ServerTarget
 
 _ENV_LINE = re.compile(r"(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=")
 _YAML_KEY = re.compile(r"(?:---\s*$|[\"']?[A-Za-z_][\w.\-/\"']*:(?:\s|$))")

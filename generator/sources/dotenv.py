@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.formats.dotenv import parse_dotenv
+from generator.schema.secrets import is_secret_env
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location
 from generator.sources.base import SourceResult, inline_ignores, read_text
-from schema.secrets import is_secret_env
 
 
 def read_dotenv(path: Path, display: str) -> SourceResult:

@@ -16,12 +16,12 @@ from typing import Any
 from generator.formats.conf import ConfSyntaxError, parse_conf
 from generator.formats.dotenv import EnvAssignment
 from generator.formats.yaml import YamlDocument, YamlLoadError, YamlPath, parse_yaml
+from generator.schema.charts import AOF_SWITCH, BITNAMI_REDIS, BITNAMI_REDIS_CLUSTER, INFISICAL_SUBCHART, ChartFacts
+from generator.schema.secrets import is_secret_directive, is_secret_env, secret_values
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
 from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
-from schema.charts import AOF_SWITCH, BITNAMI_REDIS, BITNAMI_REDIS_CLUSTER, INFISICAL_SUBCHART, ChartFacts
-from schema.secrets import is_secret_directive, is_secret_env, secret_values
 
 CHART_MANAGED_RULES = frozenset({"network.exposed", "tls.ca", "auth.sentinel-rewrite"})
 """Not judged: the chart writes these settings itself."""

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 from generator.rules.config import PERSISTENCE_HEALTH_FIELDS
 from generator.rules.engine import REGISTRY
+from generator.schema.rules import Scope
+from generator.schema.secrets import SECRET_DIRECTIVES, secret_values
+from generator.schema.versions import ServerTarget
 from generator.server.resp import (
     RedisClientError,
     RedisURL,
@@ -26,9 +29,6 @@ from generator.server.resp import (
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
 from generator.sources.base import SourceResult
-from schema.rules import Scope
-from schema.secrets import SECRET_DIRECTIVES, secret_values
-from schema.versions import ServerTarget
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)")
 

@@ -16,13 +16,13 @@ from pydantic import ValidationError
 from generator.formats.yaml import YamlLoadError, YamlPath, parse_yaml
 from generator.render.conf_model import conf_files
 from generator.render.secrets import PLACEHOLDERS
+from generator.schema.rules import RULES_BY_ID, Scope, Severity
+from generator.schema.secrets import PASSWORD_SOURCE_KEYS
+from generator.schema.values import MANAGED_DIRECTIVES, Deployment
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.values import ShapeError, ValuesFile
 from generator.sources.base import InputError, SourceResult, read_text
-from schema.rules import RULES_BY_ID, Scope, Severity
-from schema.secrets import PASSWORD_SOURCE_KEYS
-from schema.values import MANAGED_DIRECTIVES, Deployment
 
 MAX_REPAIRS = 50
 

@@ -92,7 +92,7 @@ def _between(older: DirectiveTable, newer: DirectiveTable, module: str) -> Direc
 @functools.cache
 def directive_table(module: str) -> DirectiveTable:
     """The table of the line whose data module is ``schema.directives.<module>`` (imported on first use)."""
-    data = importlib.import_module(f"schema.directives.{module}")
+    data = importlib.import_module(f".{module}", __package__)
     between: tuple[str, str] | None = getattr(data, "BETWEEN", None)
     if between is not None:
         return _between(directive_table(between[0]), directive_table(between[1]), module)

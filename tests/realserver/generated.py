@@ -15,7 +15,7 @@ from generator.formats.yaml import load_yaml_file
 from generator.render.artifacts import deployment_artifacts
 from generator.render.env import infisical_env
 from generator.render.secrets import SecretValues
-from schema.values import Deployment
+from generator.schema.values import Deployment
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

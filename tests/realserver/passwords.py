@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 
 from generator.formats.dotenv import parse_dotenv
 from generator.formats.yaml import load_yaml_file
-from schema.values import Deployment
+from generator.schema.values import Deployment
 from tests.realserver.binaries import Target
 from tests.realserver.generated import EXAMPLES, example_deployment
 from tests.realserver.node_client import NodeClient
