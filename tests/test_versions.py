@@ -7,6 +7,7 @@ from typing import Final
 
 import pytest
 
+from generator.docs.server_lines import with_table
 from generator.schema.directives.table import directive_table
 from generator.schema.versions import (
     LINES,
@@ -24,7 +25,7 @@ from generator.schema.versions import (
 )
 from tests.realserver.binaries import ALL_TARGETS, SERVER_LINE, Target, require
 from tests.realserver.processes import quick_load_check
-from tests.support import reported_findings, run_main
+from tests.support import ROOT, reported_findings, run_main
 
 REDIS: Final = "redis"
 VALKEY: Final = "valkey"
@@ -260,3 +261,10 @@ def test_stock_sentinel_conf_loads_in_every_server(target: Target, tmp_path: Pat
     conf.write_text(STOCK_SENTINEL.replace("dir /tmp", f"dir {tmp_path}"))
     result = quick_load_check(require(target), conf, extra_args=["--sentinel"])
     assert result.ok, result.output[-800:]
+
+
+def test_readme_lists_every_line_from_the_table() -> None:
+    readme = (ROOT / "README.md").read_text()
+    assert with_table(readme) == readme, "README's server lines table is stale: python -m generator.docs.server_lines"
+    for row in verified_lines():
+        assert f"| {row.line.title} | `{row.line.spelling}` |" in readme
