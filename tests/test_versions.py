@@ -8,7 +8,10 @@ from typing import Final
 import pytest
 
 from generator.docs.server_lines import with_table
+from generator.render.conf_model import conf_files
+from generator.render.secrets import PLACEHOLDERS
 from generator.schema.directives.table import directive_table
+from generator.schema.values import Deployment
 from generator.schema.versions import (
     LINES,
     REDIS_DIRECTIVES,
@@ -268,3 +271,22 @@ def test_readme_lists_every_line_from_the_table() -> None:
     assert with_table(readme) == readme, "README's server lines table is stale: python -m generator.docs.server_lines"
     for row in verified_lines():
         assert f"| {row.line.title} | `{row.line.spelling}` |" in readme
+
+
+@pytest.mark.parametrize("target", SUPPORTED_TARGETS, ids=lambda target: target.spelling)
+def test_generated_configs_use_no_removed_or_ignored_name(target: ServerTarget) -> None:
+    """What `build` writes for a line: names its table has, none it deprecated (ignores) or removed."""
+    table = target.directives()
+    assert table is not None
+    topology = {
+        "standalone": {},
+        "sentinel": {"sentinel": {"nodes": ["10.0.0.1:6379"], "sentinels": [f"10.0.0.{i}:26379" for i in (1, 2, 3)]}},
+        "cluster": {"cluster": {"nodes": [f"10.0.0.{i}:6379" for i in range(1, 7)]}},
+    }
+    for mode, extra in topology.items():
+        values = {"mode": mode, "redis_version": target.spelling, "tls": {"enabled": True}, **extra}
+        deployment = Deployment.model_validate(values)
+        for conf in conf_files(deployment, PLACEHOLDERS):
+            names = {directive.name for directive in conf.directives()}
+            assert all(table.knows(name) for name in names), conf.filename
+            assert not names & (table.ignored | table.removed), f"{conf.filename} for {target.title}"
