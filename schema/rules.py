@@ -6,8 +6,12 @@ about the input itself (unreadable files, YAML errors, unknown keys) are in ``sc
 
 from __future__ import annotations
 
+from .chart_rules import CHART_RULES
 from .input_rules import INPUT_RULES
 from .rule import ALL_SCOPES, Rule, Scope, Severity
+from .versions import SUPPORTED_TARGETS
+
+_KNOWN_LINES = ", ".join(target.spelling for target in SUPPORTED_TARGETS)
 
 _QUEUE_LOSS = (
     "Pending background jobs are lost: secret syncs to third-party integrations, secret rotations and webhook "
@@ -100,9 +104,19 @@ CATALOGUE: tuple[Rule, ...] = (
         id="version.supported",
         severity=Severity.ERROR,
         summary="The server must be a Redis or Valkey line this project supports",
-        why="Infisical supports Redis 6.x and 7.x; BullMQ refuses Redis below 5. Directives differ between "
-        "lines, so generated files are only right for a known line.",
-        fix='redis_version: "7.0" (or 6.2, 7.2, 7.4, valkey-7.2, valkey-8.0, valkey-8.1)',
+        why="Infisical needs Redis 6 or newer; BullMQ refuses Redis below 5. Directives differ between lines, "
+        "so generated files are only right for a known line (Redis 6.2 or newer, Valkey 7.2 or newer).",
+        fix=f'redis_version: "{SUPPORTED_TARGETS[-1].spelling}" (known lines: {_KNOWN_LINES})',
+    ),
+    Rule(
+        id="version.newer",
+        severity=Severity.WARNING,
+        summary="A line newer than the newest known one is judged as the newest known line",
+        why="Each line's directives are read from its own sources. A newer line is generated for and judged "
+        "with the newest known line's table: a directive it added is reported unknown, one it removed is "
+        "not caught.",
+        fix=f"Target a known line ({_KNOWN_LINES}), or update this tool.",
+        scopes=frozenset({Scope.VALUES, Scope.SERVER}),
     ),
     Rule(
         id="version.recommended",
@@ -305,7 +319,7 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
 )
 
-RULES: tuple[Rule, ...] = (*CATALOGUE, *INPUT_RULES)
+RULES: tuple[Rule, ...] = (*CATALOGUE, *CHART_RULES, *INPUT_RULES)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 __all__ = ["ALL_SCOPES", "RULES", "RULES_BY_ID", "Rule", "Scope", "Severity", "rule"]
