@@ -12,6 +12,7 @@ from .rule import ALL_SCOPES, Rule, Scope, Severity
 from .versions import SUPPORTED_TARGETS
 
 _KNOWN_LINES = ", ".join(target.spelling for target in SUPPORTED_TARGETS)
+_NEWEST_REDIS = max(target for target in SUPPORTED_TARGETS if target.family == "redis").spelling
 
 _QUEUE_LOSS = (
     "Pending background jobs are lost: secret syncs to third-party integrations, secret rotations and webhook "
@@ -106,7 +107,7 @@ CATALOGUE: tuple[Rule, ...] = (
         summary="The server must be a Redis or Valkey line this project supports",
         why="Infisical needs Redis 6 or newer; BullMQ refuses Redis below 5. Directives differ between lines, "
         "so generated files are only right for a known line (Redis 6.2 or newer, Valkey 7.2 or newer).",
-        fix=f'redis_version: "{SUPPORTED_TARGETS[-1].spelling}" (known lines: {_KNOWN_LINES})',
+        fix=f'redis_version: "{_NEWEST_REDIS}" (known lines: {_KNOWN_LINES})',
     ),
     Rule(
         id="version.newer",

@@ -15,7 +15,7 @@ from .fields import REQUIRED, HostPort, Name, PasswordSource, Section, doc_field
 from .modes import MODES, SUPPORTED_MODES  # noqa: F401
 from .sizing import TIERS, Tier, TierName
 from .units import parse_kube_quantity, parse_redis_memory
-from .versions import ServerTarget, parse_target
+from .versions import SUPPORTED_TARGETS, ServerTarget, parse_target
 
 EvictionPolicy = Literal[
     "noeviction",
@@ -205,8 +205,9 @@ class Deployment(Section):
     )
     redis_version: str = doc_field(
         REQUIRED,
-        "Server line the files are generated for: `6.2`, `7.0`, `7.2`, `7.4`, `valkey-7.2`, `valkey-8.0`, "
-        "`valkey-8.1`.",
+        "Server line the files are generated for: "
+        + ", ".join(f"`{target.spelling}`" for target in SUPPORTED_TARGETS)
+        + ". A newer version is generated for as the newest known line of its family, with a warning.",
         "7.0",
     )
     size: TierName = doc_field(

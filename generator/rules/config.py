@@ -9,7 +9,13 @@ from collections.abc import Iterator
 from generator.rules.engine import Hit, predicate
 from generator.schema.fields import PLACEHOLDER_PREFIX
 from generator.schema.units import parse_redis_memory
-from generator.schema.versions import ABSOLUTE_MINIMUM, RECOMMENDED_MINIMUM, REDIS_DIRECTIVES, SUPPORTED_TARGETS
+from generator.schema.versions import (
+    ABSOLUTE_MINIMUM,
+    RECOMMENDED_MINIMUM,
+    REDIS_DIRECTIVES,
+    SUPPORTED_TARGETS,
+    match_target,
+)
 from generator.shapes.config import EffectiveConfig, Setting
 
 REQUIRED_COMMANDS = ("INFO", "EVAL", "EVALSHA", "SCRIPT", "CLIENT")
@@ -139,7 +145,7 @@ def _directives(cfg: EffectiveConfig) -> Iterator[Hit]:
             else:  # may be a value that slipped onto a line of its own, e.g. a password: never echo it
                 message = "unknown directive (not shown: it matches no directive and may be a value)"
             yield Hit(setting.where, message)
-        elif target is not None and not target.has_directive(name):
+        elif target is not None and target.judged_as is not None and not target.has_directive(name):
             supported = [t.spelling for t in SUPPORTED_TARGETS if t.has_directive(name)]
             yield Hit(
                 setting.where,
@@ -154,6 +160,14 @@ def _version_supported(cfg: EffectiveConfig) -> Iterator[Hit]:
             cfg.origin,
             f"{cfg.target.title} is older than Infisical supports (6.x or 7.x)",
         )
+
+
+@predicate("version.newer", EffectiveConfig)
+def _version_newer(cfg: EffectiveConfig) -> Iterator[Hit]:
+    if cfg.target is not None and cfg.live:
+        matched = match_target(cfg.target)
+        if matched.newer_than_known and matched.warning:
+            yield Hit(cfg.origin, matched.warning)
 
 
 @predicate("version.recommended", EffectiveConfig)

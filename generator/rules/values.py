@@ -154,6 +154,17 @@ def _version(values: ValuesFile) -> Iterator[Hit]:
         yield Hit(values.at(("redis_version",)), str(error))
 
 
+@predicate("version.newer", ValuesFile)
+def _version_newer(values: ValuesFile) -> Iterator[Hit]:
+    version = values.raw(("redis_version",))
+    try:
+        matched = resolve_target(version) if isinstance(version, str) else None
+    except ValueError:
+        return  # version.supported
+    if matched is not None and matched.newer_than_known and matched.warning:
+        yield Hit(values.at(("redis_version",)), matched.warning)
+
+
 @predicate("auth.literal-password", ValuesFile)
 def _literal_password(values: ValuesFile) -> Iterator[Hit]:
     for key in PASSWORD_SOURCE_KEYS:
