@@ -152,3 +152,42 @@ def test_unwritable_output_is_a_clean_error(capsys: pytest.CaptureFixture[str], 
     assert main(["build", "-f", str(ROOT / "examples/standalone.yaml"), "-o", str(blocker / "out")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("build: nothing written: cannot write") and "Traceback" not in err
+
+
+def test_build_prints_its_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    values = tmp_path / "values.yaml"
+    values.write_text("mode: standalone\nredis_version: '7.2'\n")
+    assert main(["build", "-f", str(values), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert f"{values}:1:7: warning ha.failover" in out
+    assert "wrote" in out
+
+
+def test_build_keeps_its_folder_to_itself(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "redis.conf").write_text("# the user's own file\n")
+    standalone = str(ROOT / "examples/standalone.yaml")
+    assert main(["build", "-f", standalone, "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "not written by build: " in captured.out and "--force" in captured.err
+    assert (out / "redis.conf").read_text() == "# the user's own file\n"
+    assert main(["build", "-f", standalone, "-o", str(out), "--force"]) == 0
+    assert main(["build", "-f", str(ROOT / "examples/sentinel.yaml"), "-o", str(out)]) == 0
+    assert not (out / "redis.conf").exists(), "a file the new render no longer produces is removed"
+    assert (out / "sentinel.conf").exists()
+    (out / "notes.md").write_text("kept\n")
+    assert main(["build", "-f", standalone, "-o", str(out)]) == 0
+    assert (out / "notes.md").read_text() == "kept\n", "files build never wrote are left alone"
+    assert not (out / "sentinel.conf").exists()
+    text = capsys.readouterr()
+    assert ".tmp" not in text.out + text.err
+
+
+def test_build_without_a_file_outside_the_checkout_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert "runs inside its checkout only" in err and "build -f VALUES.yaml -o OUT/" in err

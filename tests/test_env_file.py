@@ -80,7 +80,7 @@ def test_env_reads_back_exactly_and_uses_only_infisicals_names(name: str) -> Non
     text = infisical_env(dep, PLACEHOLDERS)
     parsed = parse_dotenv(text)
     assert parsed.problems == ()
-    assert parsed.values == infisical_env_view(dep, PLACEHOLDERS).as_dict()
+    assert parsed.values == {e.name: e.value for e in infisical_env_view(dep, PLACEHOLDERS).entries}
     assert set(parsed.values) <= ENV_VAR_NAMES
     mentioned = set(re.findall(r"\b(?:REDIS|NODE)_[A-Z_]+\b", text.replace(PLACEHOLDER_PREFIX, " ")))
     assert mentioned - {"REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD"} <= ENV_VAR_NAMES  # those two: env sources

@@ -106,7 +106,9 @@ class _Walker:
                 position = (writer.lc.data or {}).get(key)
                 if position is not None:
                     self.keys[child] = (position[0] + 1, position[1] + 1)
-                    self.values[child] = (position[2] + 1, position[3] + 1)
+                    # an empty value has no token of its own: ruamel points at whatever follows; use the key
+                    empty = node[key] is None
+                    self.values[child] = self.keys[child] if empty else (position[2] + 1, position[3] + 1)
                 plain[str(key) if not isinstance(key, str) else key] = self.walk(node[key], child)
             return plain
         if isinstance(node, CommentedSeq):

@@ -50,9 +50,6 @@ class InfisicalEnv:
     """Some value holds a ``replace-me-with-...`` placeholder instead of a password."""
     entries: tuple[EnvEntry, ...]
 
-    def as_dict(self) -> dict[str, str]:
-        return {entry.name: entry.value for entry in self.entries}
-
 
 def _password_note(source: PasswordSource, secrets: SecretValues, what: str) -> str:
     if source.env is not None and secrets.resolved:

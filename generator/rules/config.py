@@ -270,7 +270,9 @@ def _tls_auth_clients(cfg: EffectiveConfig) -> Iterator[Hit]:
 @predicate("tls.ca", EffectiveConfig)
 def _tls_ca(cfg: EffectiveConfig) -> Iterator[Hit]:
     if _tls_on(cfg) and not cfg.value("tls-ca-cert-file") and not cfg.value("tls-ca-cert-dir"):
-        yield Hit(cfg.where("tls-port"), "TLS is on but no tls-ca-cert-file or tls-ca-cert-dir")
+        empty = cfg.last("tls-ca-cert-file") or cfg.last("tls-ca-cert-dir")
+        where = empty.where if empty is not None else cfg.where("tls-port")
+        yield Hit(where, "TLS is on but no tls-ca-cert-file or tls-ca-cert-dir")
 
 
 @predicate("cluster.replicaof", EffectiveConfig)

@@ -25,6 +25,8 @@ from generator.shapes.values import ShapeError, ValuesFile
 from generator.sources.base import InputError, SourceResult, read_text
 
 MAX_REPAIRS = 50
+EXTENSION_PREFIX = "x-"
+"""Top-level keys starting with ``x-`` are the user's own (YAML anchors to merge elsewhere), as in compose."""
 
 
 def read_values(path: Path, display: str) -> SourceResult:
@@ -59,7 +61,7 @@ def build_model(data: Any) -> tuple[tuple[ShapeError, ...], Deployment | None]:
     if not isinstance(data, dict):
         what = "empty" if data is None else "not a mapping of keys"
         return (ShapeError((), "not_a_mapping", f"the file is {what}"),), None
-    work = copy.deepcopy(data)
+    work = {k: v for k, v in copy.deepcopy(data).items() if not str(k).startswith(EXTENSION_PREFIX)}
     first: tuple[ShapeError, ...] | None = None
     for _ in range(MAX_REPAIRS):
         try:
@@ -100,6 +102,8 @@ def generated_configs(values: ValuesFile) -> list[EffectiveConfig]:
     dep = values.deployment
     if dep is None:
         return []
+    if dep.mode != "standalone" and getattr(dep, dep.mode) is None:
+        return []  # mode.section says why
     try:
         target = dep.target
     except ValueError:
