@@ -120,6 +120,17 @@ CATALOGUE: tuple[Rule, ...] = (
         scopes=frozenset({Scope.VALUES, Scope.SERVER}),
     ),
     Rule(
+        id="version.image-tag",
+        severity=Severity.WARNING,
+        summary="A server image should pin its line (`redis:8.2.1`, not `redis`, `redis:latest` or `valkey/valkey:9`)",
+        why="An untagged, `latest` or major-only image follows new releases: the next pull can start a newer "
+        "line than the one the config was written and checked for, with directives it refuses or ignores. "
+        "Infisical's own docker-compose file pulls the untagged `redis`. An untagged image is judged as the "
+        "newest known line.",
+        fix="image: redis:8.2.1-alpine (or the MAJOR.MINOR.PATCH of the line you generate for)",
+        scopes=frozenset({Scope.CONF}),
+    ),
+    Rule(
         id="version.recommended",
         severity=Severity.WARNING,
         summary="Redis 6.2 or newer is recommended",

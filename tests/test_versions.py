@@ -290,3 +290,58 @@ def test_generated_configs_use_no_removed_or_ignored_name(target: ServerTarget) 
             names = {directive.name for directive in conf.directives()}
             assert all(table.knows(name) for name in names), conf.filename
             assert not names & (table.ignored | table.removed), f"{conf.filename} for {target.title}"
+
+
+# ------------------------------------------------------------------ image references in Helm values
+
+HELM_TEMPLATE: Final = """architecture: standalone
+image:
+  repository: {repository}
+{tag}commonConfiguration: |-
+  appendonly yes
+  bgsave-cpulist 0-1
+"""
+
+
+def _helm(tmp_path: Path, repository: str, tag: str | None) -> Path:
+    path = tmp_path / "values.yaml"
+    path.write_text(HELM_TEMPLATE.format(repository=repository, tag=f"  tag: {tag}\n" if tag else ""))
+    return path
+
+
+def _rules(capsys: pytest.CaptureFixture[str], path: Path, *args: str) -> set[tuple[int, int, str, str]]:
+    _, out, _ = run_main(capsys, "check", *args, str(path))
+    return {f for f in reported_findings(out, path) if f[3].startswith(("version.", "conf."))}
+
+
+def test_helm_image_tag_chooses_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    old = _helm(tmp_path, "bitnamilegacy/redis", "7.0.15-debian-12-r0")
+    assert _rules(capsys, old) == {(7, 3, "error", "version.directive")}  # bgsave-cpulist is 7.4+
+    new = _helm(tmp_path, "bitnami/redis", "8.2.1-debian-12-r0")
+    assert _rules(capsys, new) == set()
+    assert _rules(capsys, new, "--redis-version", "7.0") == {(7, 3, "error", "version.directive")}
+
+
+@pytest.mark.parametrize("tag", ["latest", "8", "alpine"])
+def test_helm_floating_image_tag_is_a_warning(tag: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _rules(capsys, _helm(tmp_path, "bitnami/redis", tag)) == {(4, 8, "warning", "version.image-tag")}
+
+
+def test_helm_image_without_tag_runs_the_charts_pinned_tag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _rules(capsys, _helm(tmp_path, "bitnami/redis", None)) == set()
+
+
+def test_values_file_newer_than_known_is_a_warning(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    example = (ROOT / "examples" / "standalone.yaml").read_text()
+    newer = tmp_path / "values.yaml"
+    newer.write_text(
+        "\n".join(
+            'redis_version: "99.1"' if line.startswith("redis_version:") else line for line in example.splitlines()
+        )
+    )
+    status, out, _ = run_main(capsys, "validate", str(newer))
+    assert status == 0 and {f[3] for f in reported_findings(out, newer)} >= {"version.newer"}
+    older = tmp_path / "old.yaml"
+    older.write_text(newer.read_text().replace('redis_version: "99.1"', 'redis_version: "5.0"'))
+    status, out, _ = run_main(capsys, "validate", str(older))
+    assert status == 1 and {f[3] for f in reported_findings(out, older)} == {"version.supported"}

@@ -45,7 +45,7 @@ def text_kind(text: str, name: str = "") -> str | None:
     conf = sum(word in REDIS_DIRECTIVES or word in _CONF_EXTRA for word in words)
     if conf / len(lines) >= 0.5:
         return "conf"
-    if _YAML_KEY.match(lines[0]) or lines[0].startswith(("- ", "{")):
+    if _YAML_KEY.match(lines[0]) or lines[0].startswith(("- ", "{", "[")):
         return "yaml"
     return None
 
@@ -58,7 +58,7 @@ def read_any(path: Path, display: str, text: str, target: ServerTarget | None = 
     if kind == "conf":
         return conf_from_text(path, display, text, target)
     if kind == "yaml":
-        return _read_yaml(text, display)
+        return _read_yaml(text, display, target)
     raise InputError(
         rule_finding(
             "input.kind",
@@ -69,7 +69,7 @@ def read_any(path: Path, display: str, text: str, target: ServerTarget | None = 
     )
 
 
-def _read_yaml(text: str, display: str) -> SourceResult:
+def _read_yaml(text: str, display: str, target: ServerTarget | None = None) -> SourceResult:
     try:
         data = parse_yaml(text).data
     except YamlLoadError as error:
@@ -82,7 +82,7 @@ def _read_yaml(text: str, display: str) -> SourceResult:
             return result
     from generator.sources.helm import helm_from_text
 
-    return helm_from_text(text, display)  # says plainly when it is no chart it knows
+    return helm_from_text(text, display, target)  # says plainly when it is no chart it knows
 
 
 def _values_router(data: Any, text: str, display: str) -> SourceResult | None:

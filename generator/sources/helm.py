@@ -18,9 +18,11 @@ from generator.formats.dotenv import EnvAssignment
 from generator.formats.yaml import YamlDocument, YamlLoadError, YamlPath, parse_yaml
 from generator.schema.charts import AOF_SWITCH, BITNAMI_REDIS, BITNAMI_REDIS_CLUSTER, INFISICAL_SUBCHART, ChartFacts
 from generator.schema.secrets import is_secret_directive, is_secret_env, secret_values
+from generator.schema.versions import ServerTarget
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
+from generator.shapes.image import ImageReference
 from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
 
 CHART_MANAGED_RULES = frozenset({"network.exposed", "tls.ca", "auth.sentinel-rewrite"})
@@ -170,11 +172,24 @@ def _settings(chart: ChartFacts, base: YamlPath, reader: _Reader) -> list[Settin
     return settings
 
 
-def read_helm(path: Path, display: str) -> SourceResult:
-    return helm_from_text(read_text(path, display), display)
+def _image(data: Any, base: YamlPath, reader: _Reader) -> ImageReference | None:
+    """The chart's ``image`` (``repository`` and ``tag``, as Bitnami's charts spell it) when the values set a
+    tag; without one the chart's own pinned tag runs, which its version decides."""
+    image = _get(data, (*base, "image"))
+    if not isinstance(image, dict) or not isinstance(image.get("repository"), str):
+        return None
+    tag = image.get("tag")
+    if not isinstance(tag, str | int | float) or not str(tag):
+        return None
+    return ImageReference(f"{image['repository']}:{tag}", reader.at((*base, "image", "tag")))
 
 
-def helm_from_text(text: str, display: str) -> SourceResult:
+def read_helm(path: Path, display: str, target: ServerTarget | None = None) -> SourceResult:
+    return helm_from_text(read_text(path, display), display, target)
+
+
+def helm_from_text(text: str, display: str, target: ServerTarget | None = None) -> SourceResult:
+    """``target`` (``check --redis-version``) wins over the line the values' image names."""
     try:
         document = parse_yaml(text)
     except YamlLoadError as error:
@@ -202,6 +217,12 @@ def helm_from_text(text: str, display: str) -> SourceResult:
         absent_at["requirepass"] = reader.at((*base, *chart.password_enabled))
     else:
         not_judged.add("auth.required")  # the chart sets a password (a random one when none is given)
-    cfg = EffectiveConfig.of(settings, absent, absent_at=absent_at, not_judged=not_judged)
+    image = _image(document.data, base, reader)
+    if image is not None:
+        result.subjects.append(image)
+        matched = image.line
+        if target is None and matched is not None:
+            target = matched.requested or matched.line
+    cfg = EffectiveConfig.of(settings, absent, target=target, absent_at=absent_at, not_judged=not_judged)
     result.subjects.append(cfg)
     return result
