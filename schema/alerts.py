@@ -125,7 +125,8 @@ ALERTS: tuple[Alert, ...] = (
     Alert(
         name="RedisExporterWithoutConfigMetrics",
         rule_id="monitoring.config-metrics",
-        expr='redis_up{$job} == 1 unless on(instance) redis_config_key_value{$job, key="appendfsync"}',
+        expr='redis_up{$job} == 1 unless on(instance) redis_config_key_value{$job, key="appendfsync"} '
+        "unless on(instance) redis_sentinel_masters{$job}",
         hold="5m",
         summary=f"redis_exporter {{{{ $labels.instance }}}} runs without {EXPORTER_CONFIG_FLAG}",
         meaning="The alerts on `appendfsync`, snapshots and AOF rewrites cannot see this node's settings.",
@@ -211,7 +212,7 @@ ALERTS: tuple[Alert, ...] = (
     Alert(
         name="RedisEvictionPolicyChanged",
         rule_id="memory.noeviction",
-        expr='redis_instance_info{$job, maxmemory_policy!="noeviction"}',
+        expr='redis_instance_info{$job, maxmemory_policy!="noeviction", maxmemory_policy!=""}',
         hold="1m",
         summary="Redis {{ $labels.instance }} runs maxmemory-policy {{ $labels.maxmemory_policy }}",
         meaning="Under memory pressure Redis will delete BullMQ job and lock keys: queued work vanishes.",
@@ -278,6 +279,48 @@ ALERTS: tuple[Alert, ...] = (
         when=WITH_REPLICAS,
     ),
     Alert(
+        name="RedisSentinelMasterNotOk",
+        rule_id="sentinel.health",
+        expr='redis_sentinel_master_status{$job, master_name="$master_name"} == 0',
+        hold="1m",
+        summary="Sentinel {{ $labels.instance }} sees master $master_name as {{ $labels.master_status }}",
+        meaning="Infisical is sent to a master this Sentinel cannot reach: background jobs stop until a "
+        "failover finishes or the master is back.",
+        action="Check the master and the network; if no failover follows, check the quorum (SENTINEL CKQUORUM).",
+        modes=frozenset({Mode.SENTINEL}),
+    ),
+    Alert(
+        name="RedisSentinelNoQuorum",
+        rule_id="sentinel.health",
+        expr='min without (message) (redis_sentinel_master_ckquorum_status{$job, master_name="$master_name"}) == 0',
+        hold="1m",
+        summary="Sentinel {{ $labels.instance }}: no quorum for $master_name",
+        meaning="Not enough Sentinels are reachable to agree on a failover: a lost master stops the queues for good.",
+        action="Start the missing Sentinels; SENTINEL CKQUORUM $master_name says what is missing.",
+        modes=frozenset({Mode.SENTINEL}),
+    ),
+    Alert(
+        name="RedisSentinelMissingSentinels",
+        rule_id="sentinel.peers",
+        expr='redis_sentinel_master_ok_sentinels{$job, master_name="$master_name"} < $sentinels',
+        hold="5m",
+        summary="Sentinel {{ $labels.instance }} sees fewer than the deployment's $sentinels Sentinels",
+        meaning="One failure is already spent: losing one more Sentinel may leave no quorum.",
+        action="Start the missing Sentinel; SENTINEL SENTINELS $master_name lists the ones this one sees.",
+        modes=frozenset({Mode.SENTINEL}),
+    ),
+    Alert(
+        name="RedisSentinelMissingReplicas",
+        rule_id="sentinel.peers",
+        expr='redis_sentinel_master_ok_slaves{$job, master_name="$master_name"} < $replicas',
+        hold="5m",
+        summary="Sentinel {{ $labels.instance }} sees fewer than the deployment's $replicas replicas",
+        meaning="Fewer replicas to fail over to, and the next lost node may leave none.",
+        action="Start or re-point the missing replica; SENTINEL REPLICAS $master_name lists the ones seen.",
+        modes=frozenset({Mode.SENTINEL}),
+        when=WITH_REPLICAS,
+    ),
+    Alert(
         name="RedisClusterStateNotOk",
         rule_id="cluster.state",
         expr="redis_cluster_state{$job} == 0",
@@ -320,6 +363,9 @@ UNWATCHED: dict[str, str] = {
     "version.supported": "The server line is fixed when the server is installed, not changed at run time; "
     "`audit` judges it (the exporter shows it as the `redis_version` label of `redis_instance_info`).",
     "version.recommended": "Fixed at install time like `version.supported`; `audit` judges it.",
+    "version.newer": "Fixed at install time like `version.supported`; `audit` judges it.",
+    "auth.published-password": "Password values are never exported; `audit` and `check` recognise Infisical's "
+    "published example passwords.",
 }
 """Server rules with no alert, and why: the docs list them as the rules only `audit` / `check` can judge."""
 
@@ -342,6 +388,7 @@ def _label_value(text: str) -> str:
 
 def alert_figures(dep: Deployment, job: str) -> dict[str, str]:
     """The names an alert expression, summary or action may use, with this deployment's values."""
+    sentinel = dep.sentinel if dep.mode == "sentinel" else None
     return {
         "job": f"job={_label_value(job)}",
         "maxmemory": str(dep.maxmemory_bytes),
@@ -350,6 +397,9 @@ def alert_figures(dep: Deployment, job: str) -> dict[str, str]:
         "memory_alert_share": f"{MEMORY_ALERT_SHARE:.0%}",
         "appendfsync": dep.persistence.appendfsync,
         "cluster_slots": str(CLUSTER_SLOTS),
+        "master_name": sentinel.master_name if sentinel else "",
+        "sentinels": str(len(sentinel.sentinels)) if sentinel else "0",
+        "replicas": str(len(sentinel.nodes) - 1) if sentinel else "0",
         "window": COUNTER_WINDOW,
     }
 

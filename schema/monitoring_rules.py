@@ -4,7 +4,7 @@ alerts declared in ``schema/alerts.py`` (and, where a predicate exists, by `audi
 
 from __future__ import annotations
 
-from schema.rules import Rule, Scope, Severity
+from .rule import Rule, Scope, Severity
 
 _SERVER = frozenset({Scope.SERVER})
 
@@ -59,6 +59,27 @@ MONITORING_RULES: tuple[Rule, ...] = (
         "hashed there: the BullMQ queues whose `{queue-name}` tag falls into those slots stop.",
         fix="`redis-cli --cluster check host:port`; bring back or fail over the master of the failing slots, "
         "then `redis-cli --cluster fix` for slots no node serves.",
+        scopes=_SERVER,
+    ),
+    Rule(
+        id="sentinel.health",
+        severity=Severity.ERROR,
+        summary="Every Sentinel must see its master up and a quorum of Sentinels",
+        why="Infisical asks the Sentinels where the master is. A master the Sentinels see down, or a set that "
+        "cannot reach its quorum and a majority, means no failover happens: the queues stop until someone "
+        "steps in.",
+        fix="`SENTINEL CKQUORUM <master>` on each Sentinel; bring back the Sentinels and the master (or let a "
+        "failover finish), and check the Sentinels' `auth-pass` and network.",
+        scopes=_SERVER,
+    ),
+    Rule(
+        id="sentinel.peers",
+        severity=Severity.WARNING,
+        summary="Every Sentinel should see all the deployment's Sentinels and replicas",
+        why="A missing Sentinel or replica is a failure already spent: the next one may leave no quorum or "
+        "nothing to fail over to, and Infisical's queues stop with it.",
+        fix="Start the missing Sentinel or replica; `SENTINEL SENTINELS <master>` and `SENTINEL REPLICAS "
+        "<master>` show which one each Sentinel sees.",
         scopes=_SERVER,
     ),
     Rule(

@@ -1,11 +1,12 @@
 """The generated alert rules on real processes: Redis servers from the generated configs, Debian's
 redis_exporter scraping each one, and Debian's Prometheus evaluating the generated rules files.
 
-Standalone (one rules file, job ``standalone``): a good server, one whose eviction policy was changed with
-CONFIG SET, one whose AOF was switched off with CONFIG SET, one filled past the memory threshold. Sentinel
-(job ``sentinel``): a master and its replica, the master then killed. Cluster (job ``cluster``): a node that
-holds no slots. Each must fire exactly its alerts (through ``/api/v1/alerts``), the good server none. The rules
-are rendered with a test profile (``for: 0s``); scrape and evaluation run every second.
+Standalone (job ``standalone``): a good server, one whose eviction policy was changed with CONFIG SET, one
+whose AOF was switched off with CONFIG SET, one filled past the memory threshold. Sentinel (job
+``sentinel``): a master, its replica and one of three Sentinels, the master then killed. Cluster (job
+``cluster``): a node that holds no slots. Each must fire exactly its alerts (through ``/api/v1/alerts``), the
+good server none. The rules are rendered with a test profile (``for: 0s``); scrape and evaluation run every
+second. Every metric, label and config key the alerts use must appear in the real exporters' output.
 """
 
 from __future__ import annotations
@@ -80,6 +81,16 @@ def _wait_link_up(replica: RedisServer, timeout: float = 15.0) -> None:
     pytest.fail(f"replica never linked to its master:\n{replica.log_text()[-3000:]}")
 
 
+def _wait_sentinel_sees_replica(sentinel: RedisServer, master_name: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        reply = sentinel.cli("SENTINEL", "MASTER", master_name, check=False).splitlines()
+        if dict(zip(reply[0::2], reply[1::2], strict=False)).get("num-slaves") == "1":
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the Sentinel never saw the replica:\n{sentinel.log_text()[-3000:]}")
+
+
 @pytest.fixture
 def exporters() -> Iterator[list[RedisExporter]]:
     started: list[RedisExporter] = []
@@ -120,17 +131,23 @@ def _standalone(
 def _sentinel(
     factory: ServerFactory, exporters: list[RedisExporter], password: str
 ) -> tuple[Deployment, list[Watched]]:
+    """A master, its replica and one of the deployment's three Sentinels; then the master is killed. One Sentinel
+    of three cannot reach the quorum of two, so no failover happens and every alert below stays true."""
     ports = [free_port(), free_port()]
+    sentinel_ports = [free_port() for _ in range(3)]
     dep = example_deployment(
         "sentinel",
         {
             "sentinel": {
                 "nodes": [f"127.0.0.1:{port}" for port in ports],
-                "sentinels": [f"127.0.0.1:{free_port()}" for _ in range(3)],
+                "sentinels": [f"127.0.0.1:{port}" for port in sentinel_ports],
+                "down_after_ms": 1000,
             }
         },
     )
-    files = artifacts(dep, {"REDIS_PASSWORD": password, "REDIS_SENTINEL_PASSWORD": generate_password()})
+    assert dep.sentinel is not None
+    sentinel_password = generate_password()
+    files = artifacts(dep, {"REDIS_PASSWORD": password, "REDIS_SENTINEL_PASSWORD": sentinel_password})
     auth = Auth(password)
     master = factory(TARGET, "", port=ports[0], auth=auth, extra_args=["--repl-diskless-sync-delay", "0"], start=False)
     master.conf_path.write_text(replace_dir_directive(files["redis-master.conf"], master.dir))
@@ -138,10 +155,24 @@ def _sentinel(
     replica = factory(TARGET, "", port=ports[1], auth=auth, start=False)
     replica.conf_path.write_text(replace_dir_directive(files["redis-replica.conf"], replica.dir))
     replica.start()
+    sentinel = factory(TARGET, "", sentinel=True, port=sentinel_ports[0], auth=Auth(sentinel_password), start=False)
+    sentinel.conf_path.write_text(replace_dir_directive(files["sentinel.conf"], sentinel.dir))
+    sentinel.start()
     _wait_link_up(replica)
+    _wait_sentinel_sees_replica(sentinel, dep.sentinel.master_name)
     watched = [
         _watch(exporters, "sentinel", "killed-master", master, password, "RedisDown"),
         _watch(exporters, "sentinel", "orphaned-replica", replica, password, "RedisReplicaLinkDown"),
+        _watch(
+            exporters,
+            "sentinel",
+            "lonely-sentinel",
+            sentinel,
+            sentinel_password,
+            "RedisSentinelMasterNotOk",
+            "RedisSentinelNoQuorum",
+            "RedisSentinelMissingSentinels",
+        ),
     ]
     master.kill9()
     return dep, watched

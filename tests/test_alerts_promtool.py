@@ -22,8 +22,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from generator.render.alerts import AlertProfile, default_job, prometheus_rule_manifest, prometheus_rules
-from schema.alerts import ALERTS, CLUSTER_SLOTS, alert_figures
-from schema.values import Deployment
+from generator.schema.alerts import ALERTS, CLUSTER_SLOTS, alert_figures
+from generator.schema.values import Deployment
 from tests.realserver.binaries import missing
 from tests.test_alerts import EXAMPLES, load_example
 
@@ -101,6 +101,11 @@ def _cases(dep: Deployment, job: str) -> list[Case]:
 
     info = {**on, "maxmemory_policy": "noeviction", "role": "master", "redis_version": "7.0.15"}
     link = {**on, "master_host": "10.0.0.11", "master_port": "6379"}
+    master = {**on, "master_address": "10.0.0.11:6379", "master_name": fig["master_name"]}
+    other = {**master, "master_name": "another-set"}
+    quorum = {**on, "master_name": fig["master_name"]}
+    sentinels, replicas = int(fig["sentinels"]), int(fig["replicas"])
+    sentinel_info = {**on, "maxmemory_policy": "", "role": "", "redis_mode": "sentinel"}
     table: dict[str, Callable[[], list[Case]]] = {
         "RedisDown": lambda: flag("RedisDown", "redis_up", "0", "1"),
         "RedisExporterDown": lambda: flag("RedisExporterDown", "up", "0", "1"),
@@ -117,6 +122,12 @@ def _cases(dep: Deployment, job: str) -> list[Case]:
         "RedisExporterWithoutConfigMetrics": lambda: [
             Case("RedisExporterWithoutConfigMetrics", "no config metrics", {baseline_fsync: None}, True, on),
             Case("RedisExporterWithoutConfigMetrics", "config metrics", {}, False),
+            Case(
+                "RedisExporterWithoutConfigMetrics",
+                "a Sentinel (has no config metrics)",
+                {baseline_fsync: None, _series("redis_sentinel_masters", **on): "1x20"},
+                False,
+            ),
         ],
         "RedisAofOff": lambda: flag("RedisAofOff", "redis_aof_enabled", "0", "1"),
         "RedisAppendfsyncChanged": lambda: [
@@ -163,6 +174,12 @@ def _cases(dep: Deployment, job: str) -> list[Case]:
                 {**info, "maxmemory_policy": "volatile-lru"},
             ),
             Case("RedisEvictionPolicyChanged", "noeviction", {_series("redis_instance_info", **info): "1x20"}, False),
+            Case(
+                "RedisEvictionPolicyChanged",
+                "a Sentinel (no policy)",
+                {_series("redis_instance_info", **sentinel_info): "1x20"},
+                False,
+            ),
         ],
         "RedisMaxmemoryChanged": lambda: [
             Case(
@@ -222,6 +239,72 @@ def _cases(dep: Deployment, job: str) -> list[Case]:
                     _series("redis_connected_slaves", **on): "0x20",
                     _series("redis_instance_info", **{**info, "role": "slave"}): "1x20",
                 },
+                False,
+            ),
+        ],
+        "RedisSentinelMasterNotOk": lambda: [
+            Case(
+                "RedisSentinelMasterNotOk",
+                "master sdown",
+                {_series("redis_sentinel_master_status", **{**master, "master_status": "sdown"}): "0x20"},
+                True,
+                {**master, "master_status": "sdown"},
+            ),
+            Case(
+                "RedisSentinelMasterNotOk",
+                "master ok",
+                {_series("redis_sentinel_master_status", **{**master, "master_status": "ok"}): "1x20"},
+                False,
+            ),
+            Case(
+                "RedisSentinelMasterNotOk",
+                "another master set down",
+                {_series("redis_sentinel_master_status", **{**other, "master_status": "sdown"}): "0x20"},
+                False,
+            ),
+        ],
+        "RedisSentinelNoQuorum": lambda: [
+            Case(
+                "RedisSentinelNoQuorum",
+                "NOQUORUM",
+                {_series("redis_sentinel_master_ckquorum_status", **quorum, message="NOQUORUM 1 usable"): "0x20"},
+                True,
+                quorum,
+            ),
+            Case(
+                "RedisSentinelNoQuorum",
+                "OK",
+                {_series("redis_sentinel_master_ckquorum_status", **quorum, message="OK 3 usable"): "1x20"},
+                False,
+            ),
+        ],
+        "RedisSentinelMissingSentinels": lambda: [
+            Case(
+                "RedisSentinelMissingSentinels",
+                "one Sentinel short",
+                {_series("redis_sentinel_master_ok_sentinels", **master): f"{sentinels - 1}x20"},
+                True,
+                master,
+            ),
+            Case(
+                "RedisSentinelMissingSentinels",
+                "all Sentinels",
+                {_series("redis_sentinel_master_ok_sentinels", **master): f"{sentinels}x20"},
+                False,
+            ),
+        ],
+        "RedisSentinelMissingReplicas": lambda: [
+            Case(
+                "RedisSentinelMissingReplicas",
+                "one replica short",
+                {_series("redis_sentinel_master_ok_slaves", **master): f"{replicas - 1}x20"},
+                True,
+                master,
+            ),
+            Case(
+                "RedisSentinelMissingReplicas",
+                "all replicas",
+                {_series("redis_sentinel_master_ok_slaves", **master): f"{replicas}x20"},
                 False,
             ),
         ],

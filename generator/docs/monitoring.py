@@ -3,6 +3,7 @@ the rules no metric can show; and the generated alert files of every example, em
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -13,6 +14,8 @@ from generator.schema.modes import Mode
 from generator.schema.sizing import MEMORY_ALERT_SHARE, TIERS, memory_alert_threshold
 from generator.schema.units import GIB, format_redis_memory
 from generator.schema.values import KubernetesSettings
+
+_LABEL_TEMPLATE = re.compile(r"\{\{ \$labels\.(\w+) \}\}")
 
 PAGE = "monitoring.md"
 """The page's file name under ``docs/reference/``."""
@@ -26,6 +29,9 @@ DISPLAY_FIGURES: dict[str, str] = {
     "appendfsync": "<the deployment's appendfsync>",
     "cluster_slots": "16384",
     "window": COUNTER_WINDOW,
+    "master_name": "<sentinel.master_name>",
+    "sentinels": "<number of Sentinels>",
+    "replicas": "<number of replicas>",
 }
 """How an expression's deployment figures read on the page (the files themselves carry the numbers)."""
 
@@ -100,7 +106,7 @@ def monitoring_view(example_names: Sequence[str] = ()) -> MonitoringView:
             hold=alert.hold,
             modes=_modes(alert.modes) + (f" ({alert.when.text})" if alert.when else ""),
             expr=fill_text(alert.expr, DISPLAY_FIGURES),
-            summary=fill_text(alert.summary, DISPLAY_FIGURES).replace("{{ $labels.instance }}", "<instance>"),
+            summary=_LABEL_TEMPLATE.sub(r"<\1>", fill_text(alert.summary, DISPLAY_FIGURES)),
             meaning=alert.meaning,
             action=fill_text(alert.action, DISPLAY_FIGURES),
             needs_config_metrics=alert.config_metrics,
