@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli.main import main
+from generator.build import deployment_outputs, project_outputs
+from generator.cli.main import build_parser, main
 from generator.formats.conf import parse_conf
-from generator.render.output import project_outputs, stale_files, write_outputs
+from generator.render.output import stale_files, write_outputs
 from generator.render.secrets import PLACEHOLDERS
 from generator.rules.env import check_infisical_env
 
@@ -61,16 +62,16 @@ def _project_copy(tmp_path: Path) -> Path:
 
 def test_check_catches_hand_edits_and_leftovers(tmp_path: Path) -> None:
     root = _project_copy(tmp_path)
-    rendered = project_outputs(root)
+    rendered = project_outputs(build_parser(), root)
     assert write_outputs(rendered)
-    assert stale_files(project_outputs(root)) == []
+    assert stale_files(project_outputs(build_parser(), root)) == []
     edited = root / "build/standalone/redis.conf"
     edited.write_text(edited.read_text().replace("noeviction", "allkeys-lru"))
     leftover = root / "build/old-example/redis.conf"
     leftover.parent.mkdir()
     leftover.write_text("appendonly yes\n")
-    assert stale_files(project_outputs(root)) == [leftover, edited]
-    write_outputs(project_outputs(root))
+    assert stale_files(project_outputs(build_parser(), root)) == [leftover, edited]
+    write_outputs(project_outputs(build_parser(), root))
     assert not leftover.exists() and "noeviction" in edited.read_text()
 
 
@@ -129,7 +130,7 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytes
     import generator.render.output as build_module
 
     out = tmp_path / "new" / "out"
-    rendered = build_module.deployment_outputs(ROOT / "examples/sentinel.yaml", out, PLACEHOLDERS)
+    rendered = deployment_outputs(ROOT / "examples/sentinel.yaml", out, PLACEHOLDERS)
     real_stage = build_module._stage
     calls = 0
 

@@ -19,9 +19,9 @@ import pytest
 from mkdocs.config import load_config
 from pydantic import BaseModel
 
+from generator.build import project_outputs
 from generator.cli.exit import Exit
 from generator.cli.main import build_parser
-from generator.render.output import project_outputs
 from generator.schema import sizing
 from generator.schema.env_vars import ENV_VARS
 from generator.schema.fields import HostPort
@@ -39,7 +39,7 @@ SNIPPET = re.compile(r'--8<-- "([^"]+)"')
 @pytest.fixture(scope="module")
 def pages() -> dict[str, str]:
     prefix = "docs/reference/"
-    rendered = project_outputs(ROOT).files
+    rendered = project_outputs(build_parser(), ROOT).files
     return {
         path.relative_to(ROOT).as_posix()[len(prefix) :]: text
         for path, text in rendered.items()
@@ -50,7 +50,9 @@ def pages() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, str]:
     """Everything `build` writes, by path relative to the project: the example artifacts and the reference."""
-    return {path.relative_to(ROOT).as_posix(): text for path, text in project_outputs(ROOT).files.items()}
+    return {
+        path.relative_to(ROOT).as_posix(): text for path, text in project_outputs(build_parser(), ROOT).files.items()
+    }
 
 
 # --- the generated pages ----------------------------------------------------------------------------------
@@ -58,7 +60,7 @@ def outputs() -> dict[str, str]:
 
 def test_pages_are_deterministic(pages: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "37")  # the CLI help must not follow the terminal's width
-    assert project_outputs(ROOT).files == project_outputs(ROOT).files
+    assert project_outputs(build_parser(), ROOT).files == project_outputs(build_parser(), ROOT).files
     assert list(pages) == sorted(pages)
 
 
@@ -172,6 +174,9 @@ def site(tmp_path_factory: pytest.TempPathFactory, outputs: dict[str, str]) -> P
     root = tmp_path_factory.mktemp("docs-project")
     shutil.copy2(ROOT / "mkdocs.yml", root / "mkdocs.yml")
     shutil.copy2(ROOT / "README.md", root / "README.md")  # docs/verified.md embeds its "Verified on" section
+    shutil.copytree(ROOT / "overrides", root / "overrides")  # the theme's custom_dir
+    (root / "generator/site").mkdir(parents=True)
+    shutil.copy2(ROOT / "generator/site/hooks.py", root / "generator/site/hooks.py")  # mkdocs.yml's hooks
     shutil.copytree(ROOT / "docs", root / "docs", ignore=shutil.ignore_patterns("reference"))
     shutil.copytree(ROOT / "examples", root / "examples")
     for name, text in outputs.items():

@@ -35,10 +35,10 @@ from typing import Any, Final
 import pytest
 from ruamel.yaml import YAML
 
+from generator.build import InvalidValuesError, deployment_outputs
 from generator.cli.main import main
 from generator.formats.yaml import load_yaml_file
 from generator.judge import validate_file
-from generator.render.output import InvalidValuesError, deployment_outputs
 from generator.render.secrets import PLACEHOLDERS, generate_password
 from generator.schema.values import Deployment
 from generator.schema.versions import REDIS_DIRECTIVES, SUPPORTED_TARGETS, ServerTarget, parse_target

@@ -34,16 +34,9 @@ def _show(path: Path, cwd: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> Exit:
+    from generator.build import InvalidValuesError, NotACheckoutError, deployment_outputs, project_outputs
     from generator.judge import Run
-    from generator.render.output import (
-        InvalidValuesError,
-        NotACheckoutError,
-        UnownedFilesError,
-        deployment_outputs,
-        project_outputs,
-        stale_files,
-        write_outputs,
-    )
+    from generator.render.output import UnownedFilesError, stale_files, write_outputs
     from generator.render.secrets import PLACEHOLDERS, MissingSecretError, SecretValues
 
     if (args.file is None) != (args.out is None):
@@ -57,7 +50,7 @@ def run(args: argparse.Namespace) -> Exit:
         if args.file is not None:
             rendered = deployment_outputs(Path(args.file), Path(args.out), secrets)
         else:
-            rendered = project_outputs()
+            rendered = project_outputs(args.parser)
     except InvalidValuesError as error:
         print_run(error.run, args.format)
         fail("build", "nothing written: the values file has errors")

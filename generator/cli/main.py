@@ -42,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: a COMMAND is required", file=sys.stderr)
         return Exit.USAGE
+    args.parser = parser  # `build` documents the command line it belongs to
     try:
         return int(args.func(args))
     except KeyboardInterrupt:

@@ -11,7 +11,6 @@ import inspect
 from dataclasses import dataclass
 
 from generator.cli import exit as errors
-from generator.cli.main import build_parser
 
 PROG = "infisical-redis"
 
@@ -101,8 +100,9 @@ def _exit_meanings() -> dict[str, str]:
     return meanings
 
 
-def cli_view() -> CliView:
-    parser = build_parser(PROG)
+def cli_view(parser: argparse.ArgumentParser) -> CliView:
+    """The page's view of ``parser`` (the command's own), named as installed (``infisical-redis``)."""
+    parser.prog = PROG
     commands: list[CommandView] = []
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):

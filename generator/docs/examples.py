@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.render.conf_model import Role, conf_files
-from generator.render.output import BUILD, EXAMPLES, Example
+from generator.render.output import Example
 from generator.render.secrets import PLACEHOLDERS
 from generator.schema.modes import SUPPORTED_MODES
 
@@ -96,7 +96,7 @@ def example_view(example: Example) -> ExampleView:
         artifacts.append(
             ArtifactView(
                 name=relative,
-                path=f"{BUILD}/{name}/{relative}",
+                path=f"{example.build_dir}/{relative}",
                 language=LANGUAGES.get(Path(relative).suffix, "text"),
                 purpose=purpose,
                 collapsed=relative.endswith(".json"),
@@ -105,7 +105,7 @@ def example_view(example: Example) -> ExampleView:
     return ExampleView(
         name=name,
         description=_leading_comment(values_file.read_text(encoding="utf-8")),
-        values_path=f"{EXAMPLES}/{values_file.name}",
+        values_path=example.values_path,
         artifacts=tuple(artifacts),
         mode=deployment.mode,
     )

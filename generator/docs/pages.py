@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from generator.docs.cli_help import cli_view
@@ -17,7 +18,7 @@ from generator.render.templates import render_template
 from generator.schema.rules import RULES
 
 
-def reference_pages(root: Path, examples: list[Example]) -> dict[str, str]:
+def reference_pages(root: Path, examples: list[Example], parser: argparse.ArgumentParser) -> dict[str, str]:
     """Every page under ``docs/reference/``: file name relative to it -> Markdown text."""
     example_views = sorted((example_view(example) for example in examples), key=lambda e: e.reading_order)
     pages = {
@@ -27,7 +28,7 @@ def reference_pages(root: Path, examples: list[Example]) -> dict[str, str]:
         "values-file.md": render_template(
             "docs/values-file.md.j2", view=values_file_view(example_views[0].name if example_views else "")
         ),
-        "cli.md": render_template("docs/cli.md.j2", view=cli_view()),
+        "cli.md": render_template("docs/cli.md.j2", view=cli_view(parser)),
         "rules/index.md": render_template("docs/rules-index.md.j2", rules=[rule_view(r) for r in RULES]),
     }
     for rule in RULES:

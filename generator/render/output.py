@@ -1,7 +1,5 @@
-"""`build`: render every output in memory, then write it atomically, or (``--check``) compare it with disk.
-
-Both paths go through `project_outputs` / `deployment_outputs`, so what is checked is what is written.
-"""
+"""Rendered files in memory, then written all-or-nothing, or (``--check``) compared with disk: both paths share
+one rendering, so what is checked is what is written. The project's own build is in ``generator.project``."""
 
 from __future__ import annotations
 
@@ -10,34 +8,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.judge import Run, validate_file
-from generator.render.artifacts import deployment_artifacts, relative_label
-from generator.render.secrets import PLACEHOLDERS, SecretValues
 from generator.schema.values import Deployment
-from generator.shapes.finding import Finding, has_errors
-
-EXAMPLES = "examples"
-BUILD = "build"
-DOCS_REFERENCE = "docs/reference"
-MANAGED_DIRS = (BUILD, DOCS_REFERENCE)
-"""Directories `build` owns entirely: a file there that it no longer renders is stale."""
-
+from generator.shapes.finding import Finding
 
 MANIFEST = ".infisical-redis-build"
 """In a ``-o`` folder: the files the last build wrote there, one per line; only those it may change or remove."""
-PROJECT_MARKERS = ("mkdocs.yml", EXAMPLES, "schema", "generator")
-
-
-class InvalidValuesError(Exception):
-    """A values file has errors; nothing was written."""
-
-    def __init__(self, run: Run) -> None:
-        super().__init__("the values file has errors")
-        self.run = run
-
-
-class NotACheckoutError(Exception):
-    """`build` without ``-f`` renders the project's own examples, which only exist in its checkout."""
 
 
 class UnownedFilesError(Exception):
@@ -48,18 +23,6 @@ class UnownedFilesError(Exception):
         self.paths = paths
 
 
-def project_root(start: Path | None = None) -> Path:
-    """The project checkout holding ``start`` (default: the working directory)."""
-    here = (start or Path.cwd()).resolve()
-    for candidate in (here, *here.parents):
-        if all((candidate / marker).exists() for marker in PROJECT_MARKERS):
-            return candidate
-    raise NotACheckoutError(
-        "build without -f renders this project's own examples and runs inside its checkout only; "
-        "to render your deployment pass a values file and an output folder"
-    )
-
-
 @dataclass(frozen=True)
 class Example:
     """One committed example as `build` rendered it (the docs pages describe these, never render again)."""
@@ -68,6 +31,10 @@ class Example:
     deployment: Deployment
     files: tuple[str, ...]
     """Artifact names relative to the example's build folder."""
+    values_path: str
+    """The values file, relative to the project's root."""
+    build_dir: str
+    """The example's build folder, relative to the project's root."""
 
 
 @dataclass(frozen=True)
@@ -79,44 +46,6 @@ class Rendered:
     manifest: Path | None = None
     """The manifest of a ``-o`` folder (its own entry is in ``files``)."""
     deployment: Deployment | None = None
-
-
-def deployment_outputs(values_file: Path, out_dir: Path, secrets: SecretValues, root: Path | None = None) -> Rendered:
-    """One values file -> its artifacts under ``out_dir``, with the folder's manifest. Raises InvalidValuesError
-    (and writes nothing) on errors."""
-    label = relative_label(values_file, root) if root is not None else str(values_file)
-    validated = validate_file(values_file, label)
-    run, deployment = validated.run, validated.deployment
-    if deployment is None or has_errors(run.findings):
-        raise InvalidValuesError(run)
-    files = deployment_artifacts(deployment, label, secrets)
-    rendered = {out_dir / name: text for name, text in files.items()}
-    if root is not None:  # the committed examples: build/ is owned whole, no manifest
-        return Rendered(rendered, run.findings, deployment=deployment)
-    manifest = out_dir / MANIFEST
-    rendered[manifest] = "".join(f"{name}\n" for name in sorted(files))
-    return Rendered(rendered, run.findings, manifest=manifest, deployment=deployment)
-
-
-def project_outputs(root: Path | None = None) -> Rendered:
-    """Everything the repository commits: build/<example>/ for every example, and the reference docs."""
-    from generator.docs import reference_pages
-
-    root = root or project_root()
-    files: dict[Path, str] = {}
-    warnings: list[Finding] = []
-    examples: list[Example] = []
-    for values_file in sorted((root / EXAMPLES).glob("*.yaml")):
-        out = root / BUILD / values_file.stem
-        rendered = deployment_outputs(values_file, out, PLACEHOLDERS, root)
-        files.update(rendered.files)
-        warnings.extend(rendered.warnings)
-        assert rendered.deployment is not None  # deployment_outputs raises when there is none
-        names = tuple(path.relative_to(out).as_posix() for path in rendered.files)
-        examples.append(Example(values_file, rendered.deployment, names))
-    for name, text in reference_pages(root, examples).items():
-        files[root / DOCS_REFERENCE / name] = text
-    return Rendered(files, warnings, tuple(root / d for d in MANAGED_DIRS))
 
 
 def stale_files(rendered: Rendered) -> list[Path]:
