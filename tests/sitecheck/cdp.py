@@ -8,6 +8,7 @@ every console error and every uncaught exception of the page it loads.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import queue
@@ -70,7 +71,7 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             pass_fds=(3, 4),
-            preexec_fn=child_fds,  # noqa: PLW1509 - the only way to place the pipe at fds 3 and 4
+            preexec_fn=child_fds,  # the only way to place the pipe ends at fds 3 and 4
         )
         os.close(high_r)
         os.close(high_w)
@@ -149,10 +150,8 @@ class Browser:
         return tab
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(CdpError, OSError):
             self.send("Browser.close", timeout=5)
-        except (CdpError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -1,0 +1,25 @@
+"""mkdocs hooks (``hooks:`` in mkdocs.yml): draw the site's pictures and data when the site is built, from the
+checkout's own files and the real generator, so nothing drawn is committed or can go stale."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import File, Files
+
+from generator.site.durability import durability_svg, load
+
+GENERATED = "assets/generated"
+
+
+def site_assets(root: Path) -> dict[str, str]:
+    """Every generated asset of the site, by its path below the docs root."""
+    return {f"{GENERATED}/durability.svg": durability_svg(load(root))}
+
+
+def on_files(files: Files, config: Any) -> Files:
+    root = Path(config.config_file_path).parent
+    for uri, content in site_assets(root).items():
+        files.append(File.generated(config, uri, content=content))
+    return files
