@@ -12,9 +12,10 @@ from typing import Any, Final
 import pytest
 
 from generator.cli.main import main
-from generator.render.artifacts import deployment_artifacts, relative_label
+from generator.render.artifacts import deployment_artifacts
 from generator.render.conf import conf_text
 from generator.render.conf_model import conf_files, data_node_conf
+from generator.render.output import MANIFEST
 from generator.render.secrets import SecretValues, generate_password
 from generator.schema.values import Deployment
 from tests.realserver.binaries import Target
@@ -41,7 +42,6 @@ from tests.realserver.passwords import (
 )
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth, ServerStartError
-from tests.support import ROOT
 
 # ------------------------------------------------------------------ hostile values in redis.conf
 
@@ -124,8 +124,9 @@ def assert_refused_cleanly(status: int, output: str, out_dir: Path, value: str, 
 
 def assert_complete(out_dir: Path, values: Path, dep: Deployment, environ: Mapping[str, str]) -> dict[str, str]:
     """Every file the rendering has, with exactly its content."""
-    expected = deployment_artifacts(dep, relative_label(values, ROOT), SecretValues(environ=dict(environ)))
+    expected = deployment_artifacts(dep, str(values), SecretValues(environ=dict(environ)))
     written = {p.relative_to(out_dir).as_posix(): p.read_text() for p in out_dir.rglob("*") if p.is_file()}
+    assert written.pop(MANIFEST).split() == sorted(expected), "the folder's manifest lists every file written"
     assert written == expected
     return written
 
