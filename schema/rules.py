@@ -7,6 +7,7 @@ about the input itself (unreadable files, YAML errors, unknown keys) are in ``sc
 from __future__ import annotations
 
 from .chart_rules import CHART_RULES
+from .compose_rules import COMPOSE_RULES
 from .input_rules import INPUT_RULES
 from .rule import ALL_SCOPES, Rule, Scope, Severity
 from .versions import SUPPORTED_TARGETS
@@ -331,7 +332,7 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
 )
 
-RULES: tuple[Rule, ...] = (*CATALOGUE, *CHART_RULES, *INPUT_RULES)
+RULES: tuple[Rule, ...] = (*CATALOGUE, *CHART_RULES, *COMPOSE_RULES, *INPUT_RULES)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 __all__ = ["ALL_SCOPES", "RULES", "RULES_BY_ID", "Rule", "Scope", "Severity", "rule"]

@@ -93,4 +93,13 @@ def _values_router(data: Any, text: str, display: str) -> SourceResult | None:
     return None
 
 
+def _compose_router(data: Any, text: str, display: str) -> SourceResult | None:
+    if isinstance(data, dict) and isinstance(data.get("services"), dict):
+        from generator.sources.compose import compose_router
+
+        return compose_router(data, text, display)
+    return None
+
+
 YAML_KINDS.append(_values_router)
+YAML_KINDS.append(_compose_router)

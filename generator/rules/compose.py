@@ -1,0 +1,164 @@
+"""Predicates of the rules in ``schema/compose_rules.py`` (and of ``auth.published-password`` for compose
+services): what a compose / swarm file says about how its Redis, Sentinel and Infisical services run and find
+each other. The server settings themselves are judged by the config rules on each service's ``EffectiveConfig``."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+
+from generator.rules.engine import Hit, predicate
+from generator.shapes.compose import ComposeFile, ComposeService
+from generator.sources.compose_layout import on_volume
+
+_LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
+_STAND_IN_HOST = "known-at-run-time"
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None
+
+
+def _servers(compose: ComposeFile) -> list[ComposeService]:
+    return [s for s in compose.services if s.role in ("redis", "sentinel")]
+
+
+@predicate("network.published", ComposeFile)
+def _published(compose: ComposeFile) -> Iterator[Hit]:
+    for service in compose.of_role("redis"):
+        if service.password != "none":
+            continue
+        if service.network_mode == "host":
+            yield Hit(
+                service.where,
+                f"service {service.name} uses the host's network with no password: its port is open on every "
+                "interface of the host",
+            )
+        for port in service.ports:
+            if port.loopback_only or port.target not in (None, service.server_port):
+                continue
+            yield Hit(
+                port.where,
+                f"service {service.name} publishes its Redis port on the host with no password (the official "
+                "images run with protected mode off): anyone who reaches the host can use it",
+            )
+
+
+@predicate("persistence.volume", ComposeFile)
+def _volume(compose: ComposeFile) -> Iterator[Hit]:
+    for service in compose.of_role("redis"):
+        if service.data_dir is None or on_volume(list(service.mounts), service.data_dir) is not None:
+            continue
+        declared = ""
+        if compose.declared_volumes:
+            names = ", ".join(compose.declared_volumes)
+            declared = f" (the file declares volumes {names} but this service mounts none of them there)"
+        yield Hit(
+            service.data_dir_at or service.where,
+            f"service {service.name}: the data directory {service.data_dir} is on no named volume or bind mount"
+            f"{declared}: a re-created container or task starts Redis empty",
+        )
+
+
+@predicate("auth.published-password", ComposeFile)
+def _allow_empty_password(compose: ComposeFile) -> Iterator[Hit]:
+    for service in _servers(compose):
+        entry = service.env_entry("ALLOW_EMPTY_PASSWORD")
+        if entry is not None and (entry.value or "").strip().lower() == "yes" and service.password == "none":
+            yield Hit(
+                entry.where,
+                f"service {service.name}: ALLOW_EMPTY_PASSWORD=yes and no password: the server accepts anyone",
+            )
+
+
+@predicate("network.redis-host", ComposeFile)
+def _redis_host(compose: ComposeFile) -> Iterator[Hit]:
+    for backend in compose.of_role("infisical"):
+        for host, where in backend.redis_hosts:
+            address = _ip(host)
+            if host == _STAND_IN_HOST or backend.network_mode == "host":
+                continue
+            if host.lower() in _LOOPBACK_NAMES or (address is not None and address.is_loopback):
+                yield Hit(
+                    where,
+                    f"service {backend.name} is sent to {host}, which inside its container is the container "
+                    "itself: name the Redis service instead",
+                )
+            elif address is None and "." not in host and compose.by_name(host) is None:
+                known = ", ".join(s.name for s in _servers(compose)) or "none"
+                yield Hit(
+                    where,
+                    f"service {backend.name} is sent to host {host!r}, which is no service, container name or "
+                    f"alias in this file (Redis services: {known})",
+                )
+
+
+def _shares_network(one: ComposeService, other: ComposeService) -> bool:
+    if "host" in (one.network_mode, other.network_mode):
+        return one.network_mode == other.network_mode
+    return bool(one.networks & other.networks)
+
+
+@predicate("network.shared", ComposeFile)
+def _shared(compose: ComposeFile) -> Iterator[Hit]:
+    for backend in compose.of_role("infisical"):
+        named = [compose.by_name(host) for host, _ in backend.redis_hosts]
+        targets = [s for s in named if s is not None]
+        if not backend.redis_hosts or any(host == _STAND_IN_HOST for host, _ in backend.redis_hosts):
+            targets = _servers(compose)
+        for service in dict.fromkeys(targets):
+            if service.role in ("redis", "sentinel") and not _shares_network(backend, service):
+                yield Hit(
+                    service.networks_at or service.where,
+                    f"service {service.name} is on {', '.join(sorted(service.networks))} and Infisical's "
+                    f"{backend.name} on {', '.join(sorted(backend.networks))}: they share no network, so "
+                    f"{backend.name} cannot resolve {service.name}",
+                )
+
+
+@predicate("sentinel.resolve-hostnames", ComposeFile)
+def _resolve_hostnames(compose: ComposeFile) -> Iterator[Hit]:
+    for sentinel in compose.of_role("sentinel"):
+        for monitor in sentinel.monitors:
+            if not monitor.resolve_hostnames and _ip(monitor.host) is None:
+                yield Hit(
+                    monitor.where,
+                    f"service {sentinel.name} monitors host name {monitor.host!r} without "
+                    "'sentinel resolve-hostnames yes': the Sentinel does not start",
+                )
+
+
+@predicate("sentinel.monitor-replica", ComposeFile)
+def _monitor_replica(compose: ComposeFile) -> Iterator[Hit]:
+    for sentinel in compose.of_role("sentinel"):
+        for monitor in sentinel.monitors:
+            master = compose.by_name(monitor.host)
+            if master is not None and master.replicaof is not None:
+                yield Hit(
+                    monitor.where,
+                    f"service {sentinel.name} monitors {monitor.host}, a replica of {master.replicaof}: name the "
+                    "master",
+                )
+
+
+@predicate("sentinel.replicas", ComposeFile)
+def _replicas(compose: ComposeFile) -> Iterator[Hit]:
+    for sentinel in compose.of_role("sentinel"):
+        for monitor in sentinel.monitors:
+            master = compose.by_name(monitor.host)
+            if master is None or master.role != "redis" or master.replicaof is not None:
+                continue
+            replicas = [
+                s
+                for s in compose.of_role("redis")
+                if s.replicaof is not None and compose.by_name(s.replicaof) is master
+            ]
+            if not replicas:
+                yield Hit(
+                    monitor.where,
+                    f"service {sentinel.name} monitors {master.name}, and no service replicates from it: there is "
+                    "nothing to fail over to",
+                )

@@ -1,0 +1,124 @@
+"""A docker-compose / swarm stack file as the compose rules judge it: its services (the Redis and Sentinel
+servers among them, found by image or command), their ports, mounts and networks, each at its place.
+
+The server settings of each Redis / Sentinel service are an ``EffectiveConfig`` of their own (judged by the
+config rules); a ``ComposeFile`` holds what only the file as a whole can tell (is the data directory on a
+volume, is the port published, can the backend reach the Redis it is given)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from generator.schema.rules import Scope
+from generator.schema.versions import LineMatch
+from generator.shapes.config import EffectiveConfig
+from generator.shapes.finding import Location
+
+Role = Literal["redis", "sentinel", "infisical", "other"]
+PasswordState = Literal["set", "none", "unknown"]
+
+
+@dataclass(frozen=True)
+class Port:
+    """One published port: ``host_ip`` empty means every interface of the host."""
+
+    where: Location
+    target: int | None
+    """The container port (None: a range or a value only known at run time)."""
+    host_ip: str = ""
+
+    @property
+    def loopback_only(self) -> bool:
+        return self.host_ip.startswith("127.") or self.host_ip in ("::1", "[::1]", "localhost")
+
+
+@dataclass(frozen=True)
+class Mount:
+    where: Location
+    target: str
+    """The path inside the container."""
+    kind: Literal["volume", "bind", "tmpfs", "anonymous", "config"]
+    source: str = ""
+    """A named volume's name, or a bind mount's / config's host path as written."""
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """One ``environment:`` variable of a service; ``value`` None when compose interpolates it at run time."""
+
+    name: str
+    value: str | None
+    where: Location
+
+
+@dataclass(frozen=True)
+class SentinelMonitor:
+    """A ``sentinel monitor NAME HOST PORT QUORUM`` a Sentinel service runs with."""
+
+    master_set: str
+    host: str
+    where: Location
+    resolve_hostnames: bool
+
+
+@dataclass(frozen=True, eq=False)
+class ComposeService:
+    name: str
+    where: Location
+    """The service's key."""
+    role: Role
+    image: str = ""
+    image_at: Location | None = None
+    line: LineMatch | None = None
+    networks: frozenset[str] = frozenset({"default"})
+    networks_at: Location | None = None
+    names: frozenset[str] = frozenset()
+    """Every name other containers resolve it by: service name, container name, network aliases."""
+    network_mode: str = ""
+    ports: tuple[Port, ...] = ()
+    mounts: tuple[Mount, ...] = ()
+    env: tuple[EnvEntry, ...] = ()
+    config: EffectiveConfig | None = None
+    password: PasswordState = "none"
+    server_port: int | None = 6379
+    data_dir: str | None = None
+    """Where the server writes its AOF and snapshots (None: unknown)."""
+    data_dir_at: Location | None = None
+    replicaof: str | None = None
+    """The host this server replicates from, when it is a replica."""
+    monitors: tuple[SentinelMonitor, ...] = ()
+    redis_hosts: tuple[tuple[str, Location], ...] = ()
+    """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, each entry of the host lists)."""
+    redis_env_known: bool = False
+    """Infisical's backend: whether its Redis connection variables could be read here."""
+
+    def env_entry(self, name: str) -> EnvEntry | None:
+        found = [entry for entry in self.env if entry.name == name]
+        return found[-1] if found else None
+
+
+@dataclass(frozen=True, eq=False)
+class ComposeFile:
+    display: str
+    origin: Location
+    services: tuple[ComposeService, ...]
+    declared_volumes: tuple[str, ...] = ()
+    volumes_at: Location | None = None
+    swarm: bool = False
+    """A stack for ``docker stack deploy`` (services with ``deploy:``)."""
+    scope: Scope = Scope.CONF
+    not_judged: frozenset[str] = field(default=frozenset())
+
+    def by_name(self, host: str) -> ComposeService | None:
+        """The service a container resolves ``host`` to (swarm's ``tasks.NAME`` and ``STACK_NAME`` too)."""
+        for service in self.services:
+            if host in service.names or host == f"tasks.{service.name}":
+                return service
+        for service in self.services:
+            if self.swarm and host.endswith(f"_{service.name}"):
+                return service
+        return None
+
+    def of_role(self, role: Role) -> list[ComposeService]:
+        return [s for s in self.services if s.role == role]

@@ -1,0 +1,351 @@
+"""Source: docker-compose and docker swarm stack files -> a ``ComposeFile`` (services, ports, mounts, networks),
+the effective settings of each Redis / Valkey / Sentinel service (``EffectiveConfig``, judged by the config
+rules) and the environment of Infisical's backend (``EnvFacts``, judged by the env rules).
+
+Redis services are found by image (``schema.versions.line_for_image``) or by the server their command runs,
+never by name. A service's settings, later ones winning: the image's defaults (Bitnami's variables), a config
+file the command names and a bind mount or config brings from next to the compose file (judged in place, at
+its own lines, and again at the mount), then the command's ``--flags``. Missing settings are reported at the
+service's key. A config file that comes from elsewhere (a volume, the image) is unknown: the rules that
+depend on it are not judged for that service, and a note says so."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
+from generator.schema.versions import line_for_image
+from generator.shapes.compose import ComposeFile, ComposeService, Mount, PasswordState, Role, SentinelMonitor
+from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
+from generator.shapes.finding import Location, rule_finding
+from generator.shapes.image import ImageReference
+from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
+from generator.sources.compose_command import Invocation, TextCursor, Word, command_words, find_invocation
+from generator.sources.compose_env import backend_env, bitnami_env, env_files, environment
+from generator.sources.compose_layout import host_file, mounts, networks, ports
+
+TOP_LEVEL_KEYS = frozenset({"version", "services", "networks", "volumes", "configs", "secrets", "name", "include"})
+SERVICE_HINTS = frozenset({"image", "build", "command", "entrypoint", "environment", "ports", "volumes", "deploy"})
+
+RULE_READS: dict[str, tuple[str, ...]] = {
+    "persistence.aof": ("appendonly",),
+    "persistence.appendfsync": ("appendonly", "appendfsync"),
+    "persistence.rdb": ("save",),
+    "persistence.aof-rewrite": ("auto-aof-rewrite-percentage",),
+    "persistence.fsync-on-rewrite": ("no-appendfsync-on-rewrite",),
+    "memory.noeviction": ("maxmemory-policy",),
+    "memory.maxmemory": ("maxmemory",),
+    "auth.required": ("requirepass", "user", "aclfile"),
+    "network.exposed": ("protected-mode", "requirepass", "user", "aclfile"),
+    "sentinel.password": ("requirepass", "user"),
+    "tls.auth-clients": ("tls-port", "tls-auth-clients"),
+    "tls.ca": ("tls-port", "tls-ca-cert-file", "tls-ca-cert-dir"),
+}
+"""The directives each config rule reads: a rule is not judged when one of them is unknown here."""
+
+
+def looks_like_compose(data: Any) -> bool:
+    """A top-level ``services:`` mapping of service definitions, and only keys compose files have."""
+    if not isinstance(data, dict) or not isinstance(data.get("services"), dict) or not data["services"]:
+        return False
+    if any(not (key in TOP_LEVEL_KEYS or str(key).startswith("x-")) for key in data):
+        return False
+    services = list(data["services"].values())
+    return all(s is None or isinstance(s, dict) for s in services) and any(
+        isinstance(s, dict) and SERVICE_HINTS & set(s) for s in services
+    )
+
+
+def compose_router(data: Any, text: str, display: str) -> SourceResult | None:
+    """``detect.YAML_KINDS`` entry; ``display`` is the file's path (env files and configs are found next to it)."""
+    return compose_from_text(text, display) if looks_like_compose(data) else None
+
+
+def read_compose(path: Path, display: str) -> SourceResult:
+    return compose_from_text(read_text(path, display), display)
+
+
+def compose_from_text(text: str, display: str) -> SourceResult:
+    try:
+        document = parse_yaml(text)
+    except YamlLoadError as error:
+        where = Location(display, error.line, error.column)
+        raise InputError(rule_finding("schema.yaml", where, error.reason)) from None
+    reader = _Reader(document, text, display)
+    return reader.read()
+
+
+def _image_kind(image: str) -> tuple[str, bool]:
+    """(repository path in lower case, is it one of Bitnami's images)."""
+    reference = image.split("@", 1)[0]
+    name = reference.rsplit(":", 1)[0] if ":" in reference.rsplit("/", 1)[-1] else reference
+    return name.lower(), "bitnami" in name.lower()
+
+
+class _Reader:
+    def __init__(self, document: YamlDocument, text: str, display: str) -> None:
+        self.document = document
+        self.data: dict[str, Any] = document.data
+        self.display = display
+        self.base = Path(display).parent
+        self.cursor = TextCursor(text, display)
+        self.result = SourceResult(ignored=inline_ignores(text))
+        configs = self.data.get("configs")
+        self.configs: dict[str, Any] = configs if isinstance(configs, dict) else {}
+
+    def at(self, path: tuple[str | int, ...], *, key: bool = False) -> Location:
+        positions = self.document.positions
+        found = positions.of_key(path) if key else positions.of_value(path)
+        return Location(self.display, *(found or (1, 1)))
+
+    def read(self) -> SourceResult:
+        services = self.data["services"]
+        built = [self._service(str(name), spec or {}) for name, spec in services.items()]
+        built = [self._follow_network_mode(s, built) for s in built]
+        volumes = self.data.get("volumes")
+        compose = ComposeFile(
+            self.display,
+            Location(self.display, 1, 1),
+            tuple(built),
+            tuple(str(v) for v in volumes) if isinstance(volumes, dict) else (),
+            self.at(("volumes",), key=True) if isinstance(volumes, dict) else None,
+            swarm=any(isinstance(spec, dict) and "deploy" in spec for spec in services.values()),
+        )
+        self.result.subjects.insert(0, compose)
+        return self.result
+
+    def _follow_network_mode(self, service: ComposeService, all_services: list[ComposeService]) -> ComposeService:
+        mode = service.network_mode
+        if mode.startswith("service:"):
+            other = next((s for s in all_services if s.name == mode[len("service:") :]), None)
+            if other is not None:
+                return replace(service, networks=other.networks)
+        return service
+
+    def _words(self, name: str, spec: dict[str, Any], key: str) -> list[Word]:
+        value = spec.get(key)
+        if value is None:
+            return []
+        path: tuple[str | int, ...] = ("services", name, key)
+        if isinstance(value, list):
+            places = [self.document.positions.of_value((*path, i)) or (1, 1) for i in range(len(value))]
+        else:
+            places = [self.document.positions.of_value(path) or (1, 1)]
+        return command_words(value, places, self.cursor)
+
+    def _service(self, name: str, spec: dict[str, Any]) -> ComposeService:
+        def at(path: tuple[str | int, ...]) -> Location:
+            return self.at(("services", name, *path), key=path[:1] == ("environment",) and len(path) == 2)
+
+        where = self.at(("services", name), key=True)
+        image = spec.get("image") if isinstance(spec.get("image"), str) else ""
+        repository, bitnami = _image_kind(str(image))
+        line = line_for_image(str(image)) if image and "$" not in str(image) else None
+        if image and line is None and "$" in str(image):
+            line = line_for_image(str(image).split("$", 1)[0].rstrip(":"))
+            line = replace(line, floating=False, requested=line.line) if line is not None else None
+        image_at = self.at(("services", name, "image")) if image else where
+        nets, aliases, networks_at = networks(spec, at)
+        names = frozenset({name, *aliases} | ({str(spec["container_name"])} if spec.get("container_name") else set()))
+        env = environment(spec.get("environment"), at)
+        service = ComposeService(
+            name,
+            where,
+            "other",
+            str(image),
+            image_at,
+            line,
+            nets,
+            networks_at,
+            names,
+            str(spec.get("network_mode") or ""),
+            tuple(ports(spec.get("ports"), at)),
+            tuple(mounts(spec, self.configs, self.base, at)),
+            tuple(env),
+        )
+        if repository.endswith("infisical/infisical") or "infisical/infisical-" in repository:
+            return self._backend(service, spec, at)
+        words = [*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")]
+        if bitnami and words and words[0].text.rsplit("/", 1)[-1] == "run.sh":
+            words = words[1:]
+        family = line.line.family if line is not None and line.line is not None else "redis"
+        sentinel_image = "sentinel" in repository.rsplit("/", 1)[-1]
+        implicit = f"{family}-sentinel" if sentinel_image else f"{family}-server"
+        invocation = find_invocation(words, implicit if line is not None and "entrypoint" not in spec else None)
+        if invocation is None and line is None:
+            return service
+        role: Role = "sentinel" if sentinel_image or (invocation is not None and invocation.sentinel) else "redis"
+        return self._server(replace(service, role=role), spec, invocation, words, bitnami, family)
+
+    def _backend(self, service: ComposeService, spec: dict[str, Any], at: Any) -> ComposeService:
+        files = env_files(spec.get("env_file"), self.base, at)
+        found = backend_env(list(service.env), files, service.where, self.result.notes)
+        if found is None:
+            return replace(service, role="infisical")
+        self.result.subjects.append(found.facts)
+        self.result.secrets |= found.secrets
+        hosts: list[tuple[str, Location]] = []
+        for variable in ("REDIS_URL", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_HOSTS"):
+            if variable not in found.known:
+                continue
+            value, where = found.known[variable]
+            if variable == "REDIS_URL":
+                try:
+                    host = urlsplit(value.strip()).hostname
+                except ValueError:
+                    host = None
+                hosts += [(host, where)] if host else []
+            else:
+                hosts += [(e.strip().rsplit(":", 1)[0], where) for e in value.split(",") if e.strip()]
+        return replace(service, role="infisical", redis_hosts=tuple(hosts), redis_env_known=True)
+
+    def _server(
+        self,
+        service: ComposeService,
+        spec: dict[str, Any],
+        invocation: Invocation | None,
+        words: list[Word],
+        bitnami: bool,
+        family: str,
+    ) -> ComposeService:
+        sentinel = service.role == "sentinel"
+        settings: list[Setting] = []
+        unknown: set[str] = set()
+        whole_unknown = invocation is None and bool(words)  # a command that runs some script of its own
+        conf: tuple[Mount, str] | None = None
+        if invocation is not None and invocation.config_file is not None:
+            conf = self._config_file(service, invocation.config_file, settings)
+            whole_unknown = conf is None
+        password_unknown = False
+        port = 26379 if sentinel else 6379
+        replicaof: str | None = None
+        if bitnami:
+            found = bitnami_env(list(service.env), family, sentinel, service.image_at or service.where)
+            settings += found.settings
+            unknown |= found.unknown
+            password_unknown = found.password is None
+            port = found.port or port
+            replicaof = found.replicaof
+        if invocation is not None:
+            settings += invocation.settings
+            unknown |= invocation.unknown
+        if whole_unknown:
+            self.result.notes.append(Note(service.where, self._unknown_reason(service, invocation)))
+        known = {s.name for s in settings}
+        not_judged = {
+            rule
+            for rule, reads in RULE_READS.items()
+            if unknown & set(reads) or (whole_unknown and not known & set(reads))
+        }
+        target = service.line.line if service.line is not None else None
+        kind: ConfigKind = "sentinel" if sentinel else "redis"
+        cfg = EffectiveConfig.of(settings, service.where, target=target, not_judged=not_judged, kind=kind)
+        self.result.subjects.append(cfg)
+        if service.image and service.image_at is not None and "$" not in service.image:
+            self.result.subjects.append(ImageReference(service.image, service.image_at))
+        if conf is not None:  # the mounted file's findings again at the mount, in the compose file
+            mount, host = conf
+            shown = os.path.normpath(host)
+            moved = [replace(s, where=mount.where) if s.where.file == shown else s for s in settings]
+            self.result.subjects.append(replace(cfg, settings=tuple(moved), _index={}))
+        self.result.secrets |= {a for s in settings if s.secret for a in s.args if a}
+        password = self._password(cfg, unknown, whole_unknown, password_unknown)
+        last_port = cfg.last("port")
+        if last_port is not None and last_port.value.isdigit():
+            port = int(last_port.value)
+        replica_of = cfg.last("replicaof") or cfg.last("slaveof")
+        if replica_of is not None and replica_of.args:
+            replicaof = replica_of.args[0]
+        data_dir, data_dir_at = self._data_dir(service, cfg, unknown, whole_unknown, bitnami, family, spec)
+        monitors = self._monitors(cfg) if sentinel else ()
+        return replace(
+            service,
+            config=cfg,
+            password=password,
+            server_port=port,
+            data_dir=None if sentinel else data_dir,
+            data_dir_at=data_dir_at,
+            replicaof=replicaof,
+            monitors=monitors,
+        )
+
+    def _config_file(self, service: ComposeService, word: Word, settings: list[Setting]) -> tuple[Mount, str] | None:
+        from generator.sources.conf import conf_from_text
+
+        found = host_file(list(service.mounts), word.text)
+        if found is None:
+            return None
+        mount, host = found
+        shown = os.path.normpath(host)
+        try:
+            text = read_text(Path(host), shown)
+            loaded = conf_from_text(Path(host), shown, text, service.line.line if service.line else None)
+        except InputError as error:
+            if error.finding.rule_id == "input.unreadable":
+                self.result.notes.append(Note(mount.where, f"{shown} cannot be read here: its settings are not judged"))
+                return None
+            self.result.findings.append(error.finding)
+            return None
+        self.result.notes += loaded.notes
+        self.result.secrets |= loaded.secrets
+        self.result.ignored |= loaded.ignored
+        for subject in loaded.subjects:
+            if isinstance(subject, EffectiveConfig):
+                settings += subject.settings
+        return mount, host
+
+    @staticmethod
+    def _unknown_reason(service: ComposeService, invocation: Invocation | None) -> str:
+        if invocation is not None and invocation.config_file is not None:
+            return (
+                f"service {service.name}: its config file {invocation.config_file.text} does not come from a file "
+                "next to this compose file; settings it may hold are not judged"
+            )
+        return f"service {service.name}: its command runs no redis-server this tool can read; not judged"
+
+    @staticmethod
+    def _password(cfg: EffectiveConfig, unknown: set[str], whole: bool, bitnami_unknown: bool) -> PasswordState:
+        if cfg.value("requirepass") or cfg.last("aclfile") is not None:
+            return "set"
+        if any(
+            s.args and s.args[0] == "default" and any(a.startswith((">", "#")) for a in s.args) for s in cfg.all("user")
+        ):
+            return "set"
+        if "requirepass" in unknown or bitnami_unknown or (whole and cfg.last("requirepass") is None):
+            return "unknown"
+        return "none"
+
+    @staticmethod
+    def _data_dir(
+        service: ComposeService,
+        cfg: EffectiveConfig,
+        unknown: set[str],
+        whole: bool,
+        bitnami: bool,
+        family: str,
+        spec: dict[str, Any],
+    ) -> tuple[str | None, Location | None]:
+        setting = cfg.last("dir")
+        if setting is None and ("dir" in unknown or whole):
+            return None, None
+        workdir = str(spec.get("working_dir") or (f"/bitnami/{family}/data" if bitnami else "/data"))
+        if setting is None:
+            return workdir, None
+        return posixpath.normpath(posixpath.join(workdir, setting.value)), setting.where
+
+    @staticmethod
+    def _monitors(cfg: EffectiveConfig) -> tuple[SentinelMonitor, ...]:
+        resolve = any(s.args[1:2] == ("yes",) for s in cfg.sentinel_lines("resolve-hostnames"))
+        return tuple(
+            SentinelMonitor(s.args[1], s.args[2], s.where, resolve)
+            for s in cfg.sentinel_lines("monitor")
+            if len(s.args) >= 3
+        )
+
+
+__all__ = ["compose_from_text", "compose_router", "looks_like_compose", "read_compose"]

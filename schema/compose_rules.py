@@ -1,0 +1,88 @@
+"""Rules about docker-compose and docker swarm stack files: how a Redis / Valkey service is run there (image,
+published ports, volumes, networks) and how Infisical's backend and a Sentinel set-up find it.
+
+Declared here and added to ``RULES`` in ``schema/rules.py``; their predicates are in
+``generator/rules/compose.py`` and judge a ``ComposeFile`` (``generator/shapes/compose.py``). The server
+settings of each Redis service are judged by the config rules, the backend's variables by the env rules."""
+
+from __future__ import annotations
+
+from .rule import Rule, Scope, Severity
+
+_CHECK = frozenset({Scope.CONF})
+
+COMPOSE_RULES: tuple[Rule, ...] = (
+    Rule(
+        id="network.published",
+        severity=Severity.ERROR,
+        summary="A Redis port published on the host must require a password",
+        why="The official `redis` and `valkey` images start the server with protected mode off. A published "
+        "port (`6379:6379`) listens on every interface of the host, and Docker's port forwarding bypasses "
+        "host firewalls such as ufw: anyone who reaches the host reads Infisical's sessions and job payloads "
+        "or empties its queues. Infisical reaches Redis over the compose network and needs no published port.",
+        fix="Remove the `ports:` entry (or publish on 127.0.0.1 only: `127.0.0.1:6379:6379`), and set a password "
+        "(`--requirepass` in the command, then `REDIS_URL=redis://:<password>@redis:6379`).",
+        scopes=_CHECK,
+    ),
+    Rule(
+        id="persistence.volume",
+        severity=Severity.ERROR,
+        summary="Redis's data directory must be on a mounted volume",
+        why="Without a named volume or bind mount on the data directory (`/data` in the official images, "
+        "`/bitnami/redis/data` in Bitnami's, or what `dir` says), the AOF and snapshots live in the "
+        "container: `docker compose down`, a re-created container or a rescheduled swarm task starts Redis "
+        "empty, and Infisical's queued jobs are gone. A stack that declares volumes but never mounts them "
+        "in the service is the same.",
+        fix="volumes: [redis_data:/data] in the service, and redis_data: under the top-level volumes:",
+        scopes=_CHECK,
+    ),
+    Rule(
+        id="network.redis-host",
+        severity=Severity.ERROR,
+        summary="The Redis host Infisical is given must be a service of the compose file",
+        why="Inside a container, `localhost` is the container itself, and a host name that is no service, "
+        "container name or network alias of the project does not resolve: Infisical retries the connection "
+        "forever and queues nothing.",
+        fix="REDIS_URL=redis://:<password>@<redis service name>:6379",
+        scopes=_CHECK,
+    ),
+    Rule(
+        id="network.shared",
+        severity=Severity.ERROR,
+        summary="The Redis service must share a network with Infisical's backend",
+        why="Compose services resolve each other's names only on a network they share. Infisical's own compose "
+        "file puts its services on an `infisical` network; a replacement `redis` service left on `default` "
+        "cannot be resolved by the backend.",
+        fix="networks: [infisical] on the Redis service (the same network as the backend)",
+        scopes=_CHECK,
+    ),
+    Rule(
+        id="sentinel.resolve-hostnames",
+        severity=Severity.ERROR,
+        summary="A Sentinel that monitors a host name needs `sentinel resolve-hostnames yes`",
+        why="Without it (Redis 6.2+) Sentinel reads the master's address as an IP address and refuses a host "
+        "name such as a compose service name: the Sentinel does not start, and there is no failover.",
+        fix="sentinel resolve-hostnames yes (before the sentinel monitor line)",
+        scopes=_CHECK,
+    ),
+    Rule(
+        id="sentinel.monitor-replica",
+        severity=Severity.ERROR,
+        summary="`sentinel monitor` must name the master, not a replica",
+        why="Sentinel asks the host it monitors for its replicas; a replica named as the master reports itself "
+        "as a replica, Sentinel follows it to its master or marks the set as broken, and Infisical is sent to "
+        "a server that refuses writes (READONLY).",
+        fix="sentinel monitor <name> <master service> 6379 2",
+        scopes=_CHECK,
+    ),
+    Rule(
+        id="sentinel.replicas",
+        severity=Severity.ERROR,
+        summary="A Sentinel set-up needs at least one replica to fail over to",
+        why="Sentinel fails over by promoting a replica. With no service replicating from the monitored master, "
+        "Sentinel only watches the master go down: no failover ever happens, while Infisical is configured "
+        "for one.",
+        fix="Add a Redis service started with --replicaof <master service> 6379 (and --masterauth <password>)",
+        scopes=_CHECK,
+    ),
+)

@@ -1,0 +1,77 @@
+"""`check` on docker-compose and swarm stack files (tests/examples/compose/): every compose file states each
+finding it must produce, in itself (`# expect: LINE:COL severity RULE`) and in the files it mounts or reads
+(`# expect-in: PATH LINE:COL severity RULE`, PATH relative to the compose file), compared as sets, and the
+exit code; Debian's docker-compose accepts every file meant to be valid compose."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from generator.cli.main import main
+from tests.realserver.binaries import missing
+from tests.support import ROOT, Position, expected_exit, expected_findings, reported_findings, run_main
+
+CORPUS = ROOT / "tests/examples/compose"
+SAMPLES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yml", ".yaml") and "services:" in p.read_text())
+EXPECT_IN = re.compile(r"^# expect-in: (\S+) (\d+):(\d+) (error|warning) (\S+)$", re.M)
+NOT_COMPOSE = "# not valid compose:"
+"""A sample that docker-compose itself refuses on purpose says so (and why) in this comment."""
+
+
+def _expected_elsewhere(path: Path, text: str) -> dict[Path, set[Position]]:
+    found: dict[Path, set[Position]] = {}
+    for other, line, col, severity, rule in EXPECT_IN.findall(text):
+        target = Path(os.path.normpath(path.parent / other))
+        found.setdefault(target, set()).add((int(line), int(col), severity, rule))
+    return found
+
+
+def _display(path: Path) -> Path:
+    return path.relative_to(ROOT)
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_samples_report_exactly_their_stated_findings(
+    path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    text = path.read_text()
+    expected = expected_findings(text)
+    elsewhere = _expected_elsewhere(_display(path), text)
+    everything = expected | {finding for found in elsewhere.values() for finding in found}
+    status, out, err = run_main(capsys, "check", str(_display(path)))
+    assert "input.crash" not in out, out + err
+    assert reported_findings(out, _display(path)) == expected, out + err
+    for other, findings in elsewhere.items():
+        assert reported_findings(out, other) == findings, out + err
+    stated = {Path(m) for m in re.findall(r"^(\S+?):\d+:\d+: ", out, re.M)}
+    assert stated <= {_display(path), *elsewhere}, out
+    assert status == expected_exit(text, everything), out + err
+
+
+@pytest.mark.parametrize("path", [p for p in SAMPLES if NOT_COMPOSE not in p.read_text()], ids=lambda p: p.name)
+def test_docker_compose_accepts_the_sample(path: Path) -> None:
+    binary = shutil.which("docker-compose")
+    if binary is None:
+        missing("docker-compose not found; install it with: apt-get install docker-compose")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "POSTGRES_"))}
+    args = [binary, "-f", path.name, "config", "-q"]
+    result = subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd=path.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_on_the_corpus_folder_recognises_every_file(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["check", str(CORPUS)])
+    out = capsys.readouterr()
+    assert status in (0, 1), out.out + out.err
+    for rule in ("input.crash", "input.kind", "input.unreadable", "schema.yaml"):
+        assert rule not in out.out, out.out
+    assert "skipped" not in out.err, out.err
+    for sample in SAMPLES:
+        assert str(sample) in out.out or not expected_findings(sample.read_text())
