@@ -275,7 +275,7 @@ ALERTS: tuple[Alert, ...] = (
         summary="Master {{ $labels.instance }} has no replica connected",
         meaning="There is nothing to fail over to: losing this master stops every background job.",
         action="Start or re-point the replicas (REPLICAOF host port); check their logs.",
-        modes=REPLICATED_MODES,
+        modes=frozenset({Mode.SENTINEL}),
         when=WITH_REPLICAS,
     ),
     Alert(
@@ -291,7 +291,7 @@ ALERTS: tuple[Alert, ...] = (
     ),
     Alert(
         name="RedisSentinelNoQuorum",
-        rule_id="sentinel.health",
+        rule_id="sentinel.quorum",
         expr='min without (message) (redis_sentinel_master_ckquorum_status{$job, master_name="$master_name"}) == 0',
         hold="1m",
         summary="Sentinel {{ $labels.instance }}: no quorum for $master_name",
@@ -301,7 +301,7 @@ ALERTS: tuple[Alert, ...] = (
     ),
     Alert(
         name="RedisSentinelMissingSentinels",
-        rule_id="sentinel.peers",
+        rule_id="sentinel.count",
         expr='redis_sentinel_master_ok_sentinels{$job, master_name="$master_name"} < $sentinels',
         hold="5m",
         summary="Sentinel {{ $labels.instance }} sees fewer than the deployment's $sentinels Sentinels",
@@ -311,7 +311,7 @@ ALERTS: tuple[Alert, ...] = (
     ),
     Alert(
         name="RedisSentinelMissingReplicas",
-        rule_id="sentinel.peers",
+        rule_id="sentinel.replicas-seen",
         expr='redis_sentinel_master_ok_slaves{$job, master_name="$master_name"} < $replicas',
         hold="5m",
         summary="Sentinel {{ $labels.instance }} sees fewer than the deployment's $replicas replicas",
@@ -341,6 +341,28 @@ ALERTS: tuple[Alert, ...] = (
         modes=frozenset({Mode.CLUSTER}),
     ),
     Alert(
+        name="RedisClusterMasterWithoutReplica",
+        rule_id="cluster.replicas",
+        expr='redis_connected_slaves{$job} == 0 and on(instance) redis_instance_info{$job, role="master"}',
+        hold="2m",
+        summary="Cluster master {{ $labels.instance }} has no replica connected",
+        meaning="Losing this master takes its slots offline, and the queues whose hash tag falls there.",
+        action="Start or re-point the replicas (REPLICAOF host port); check their logs.",
+        modes=frozenset({Mode.CLUSTER}),
+        when=WITH_REPLICAS,
+    ),
+    Alert(
+        name="RedisClusterTooFewMasters",
+        rule_id="cluster.masters",
+        expr="redis_cluster_size{$job} < $cluster_masters",
+        hold="5m",
+        summary="Cluster node {{ $labels.instance }} sees fewer than $cluster_masters masters serving slots",
+        meaning="A master is gone and its slots moved or lost; with fewer than three, a majority can no longer "
+        "agree on a failover.",
+        action="redis-cli --cluster check; bring the master back or add one and rebalance the slots.",
+        modes=frozenset({Mode.CLUSTER}),
+    ),
+    Alert(
         name="RedisTlsDemandsClientCertificates",
         rule_id="tls.auth-clients",
         expr='redis_config_key_value{$job, key="tls-auth-clients", value="yes"}',
@@ -364,6 +386,8 @@ UNWATCHED: dict[str, str] = {
     "`audit` judges it (the exporter shows it as the `redis_version` label of `redis_instance_info`).",
     "version.recommended": "Fixed at install time like `version.supported`; `audit` judges it.",
     "version.newer": "Fixed at install time like `version.supported`; `audit` judges it.",
+    "sentinel.password": "A Sentinel's `requirepass` is never exported; `audit` checks it.",
+    "server.compatible": "The exporter does not show Dragonfly's script flags; `audit` judges them.",
     "auth.published-password": "Password values are never exported; `audit` and `check` recognise Infisical's "
     "published example passwords.",
 }
@@ -389,6 +413,7 @@ def _label_value(text: str) -> str:
 def alert_figures(dep: Deployment, job: str) -> dict[str, str]:
     """The names an alert expression, summary or action may use, with this deployment's values."""
     sentinel = dep.sentinel if dep.mode == "sentinel" else None
+    cluster = dep.cluster if dep.mode == "cluster" else None
     return {
         "job": f"job={_label_value(job)}",
         "maxmemory": str(dep.maxmemory_bytes),
@@ -400,6 +425,7 @@ def alert_figures(dep: Deployment, job: str) -> dict[str, str]:
         "master_name": sentinel.master_name if sentinel else "",
         "sentinels": str(len(sentinel.sentinels)) if sentinel else "0",
         "replicas": str(len(sentinel.nodes) - 1) if sentinel else "0",
+        "cluster_masters": str(cluster.masters) if cluster else "0",
         "window": COUNTER_WINDOW,
     }
 

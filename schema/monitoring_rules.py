@@ -64,22 +64,20 @@ MONITORING_RULES: tuple[Rule, ...] = (
     Rule(
         id="sentinel.health",
         severity=Severity.ERROR,
-        summary="Every Sentinel must see its master up and a quorum of Sentinels",
-        why="Infisical asks the Sentinels where the master is. A master the Sentinels see down, or a set that "
-        "cannot reach its quorum and a majority, means no failover happens: the queues stop until someone "
-        "steps in.",
+        summary="Every Sentinel must see its master up",
+        why="Infisical asks the Sentinels where the master is. A master the Sentinels see down stops every "
+        "background job until a failover finishes, and if none follows (no quorum), until someone steps in.",
         fix="`SENTINEL CKQUORUM <master>` on each Sentinel; bring back the Sentinels and the master (or let a "
         "failover finish), and check the Sentinels' `auth-pass` and network.",
         scopes=_SERVER,
     ),
     Rule(
-        id="sentinel.peers",
+        id="sentinel.replicas-seen",
         severity=Severity.WARNING,
-        summary="Every Sentinel should see all the deployment's Sentinels and replicas",
-        why="A missing Sentinel or replica is a failure already spent: the next one may leave no quorum or "
-        "nothing to fail over to, and Infisical's queues stop with it.",
-        fix="Start the missing Sentinel or replica; `SENTINEL SENTINELS <master>` and `SENTINEL REPLICAS "
-        "<master>` show which one each Sentinel sees.",
+        summary="Every Sentinel should see all the deployment's replicas",
+        why="A replica the Sentinels do not see is a failure already spent: the next lost node may leave nothing "
+        "to fail over to, and Infisical's queues stop with it.",
+        fix="Start or re-point the missing replica; `SENTINEL REPLICAS <master>` shows which ones each Sentinel sees.",
         scopes=_SERVER,
     ),
     Rule(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from generator.docs.monitoring import monitoring_page
+from generator.docs.monitoring import DISPLAY_FIGURES, monitoring_page
 from generator.render.alerts import AlertProfile, default_job, prometheus_rule_manifest, prometheus_rules
 from generator.schema.alerts import (
     ALERTS,
@@ -28,7 +28,7 @@ from generator.schema.alerts import (
 )
 from generator.schema.monitoring_rules import MONITORING_RULES
 from generator.schema.project import rule_docs_url
-from generator.schema.rules import RULES, Scope
+from generator.schema.rules import RULES, RULES_BY_ID, Scope
 from generator.schema.sizing import MEMORY_ALERT_SHARE, TIERS
 from generator.schema.values import Deployment
 
@@ -78,6 +78,7 @@ def test_monitoring_rules_explain_themselves() -> None:
     for rule in MONITORING_RULES:
         assert rule.id.count(".") == 1 and rule.summary and rule.why.endswith((".", ")")) and rule.fix
         assert rule.scopes == {Scope.SERVER}
+        assert RULES_BY_ID.get(rule.id, rule) is rule, f"{rule.id} is also a different rule of the catalogue"
 
 
 def test_memory_threshold_comes_from_the_deployments_maxmemory() -> None:
@@ -196,6 +197,11 @@ def test_monitoring_page_lists_every_alert_and_every_unwatched_rule() -> None:
     assert '--8<-- "build/standalone/helm/prometheus-rule.yaml"' in page
     assert "--8<--" not in monitoring_page()
     assert "$" not in page.replace("$labels", "")
+
+
+def test_the_page_names_every_figure() -> None:
+    dep = load_example(ROOT / "examples/sentinel.yaml")
+    assert set(DISPLAY_FIGURES) == set(alert_figures(dep, "j"))
 
 
 def test_alerts_watching_a_rule() -> None:

@@ -185,7 +185,12 @@ def _cluster(factory: ServerFactory, exporters: list[RedisExporter], password: s
     node = factory(TARGET, "", port=ports[0], auth=Auth(password), start=False)
     node.conf_path.write_text(replace_dir_directive(conf, node.dir))
     node.start()
-    expected = ("RedisClusterStateNotOk", "RedisClusterSlotsNotOk", "RedisMasterWithoutReplica")
+    expected = (
+        "RedisClusterStateNotOk",
+        "RedisClusterSlotsNotOk",
+        "RedisClusterMasterWithoutReplica",
+        "RedisClusterTooFewMasters",
+    )
     return dep, [_watch(exporters, "cluster", "node-without-slots", node, password, *expected)]
 
 

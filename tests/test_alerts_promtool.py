@@ -105,6 +105,7 @@ def _cases(dep: Deployment, job: str) -> list[Case]:
     other = {**master, "master_name": "another-set"}
     quorum = {**on, "master_name": fig["master_name"]}
     sentinels, replicas = int(fig["sentinels"]), int(fig["replicas"])
+    masters = int(fig["cluster_masters"])
     sentinel_info = {**on, "maxmemory_policy": "", "role": "", "redis_mode": "sentinel"}
     table: dict[str, Callable[[], list[Case]]] = {
         "RedisDown": lambda: flag("RedisDown", "redis_up", "0", "1"),
@@ -239,6 +240,45 @@ def _cases(dep: Deployment, job: str) -> list[Case]:
                     _series("redis_connected_slaves", **on): "0x20",
                     _series("redis_instance_info", **{**info, "role": "slave"}): "1x20",
                 },
+                False,
+            ),
+        ],
+        "RedisClusterMasterWithoutReplica": lambda: [
+            Case(
+                "RedisClusterMasterWithoutReplica",
+                "master, 0 replicas",
+                {_series("redis_connected_slaves", **on): "0x20", _series("redis_instance_info", **info): "1x20"},
+                True,
+                on,
+            ),
+            Case(
+                "RedisClusterMasterWithoutReplica",
+                "master, 1 replica",
+                {_series("redis_connected_slaves", **on): "1x20", _series("redis_instance_info", **info): "1x20"},
+                False,
+            ),
+            Case(
+                "RedisClusterMasterWithoutReplica",
+                "replica, 0 replicas",
+                {
+                    _series("redis_connected_slaves", **on): "0x20",
+                    _series("redis_instance_info", **{**info, "role": "slave"}): "1x20",
+                },
+                False,
+            ),
+        ],
+        "RedisClusterTooFewMasters": lambda: [
+            Case(
+                "RedisClusterTooFewMasters",
+                "one master short",
+                {_series("redis_cluster_size", **on): f"{masters - 1}x20"},
+                True,
+                on,
+            ),
+            Case(
+                "RedisClusterTooFewMasters",
+                "all masters",
+                {_series("redis_cluster_size", **on): f"{masters}x20"},
                 False,
             ),
         ],

@@ -32,6 +32,7 @@ DISPLAY_FIGURES: dict[str, str] = {
     "master_name": "<sentinel.master_name>",
     "sentinels": "<number of Sentinels>",
     "replicas": "<number of replicas>",
+    "cluster_masters": "<number of masters>",
 }
 """How an expression's deployment figures read on the page (the files themselves carry the numbers)."""
 
