@@ -37,6 +37,6 @@ CHART_RULES: tuple[Rule, ...] = (
         "sent to, at a server of their own.",
         fix="requirepass <32+ random letters and digits> in sentinel.conf, and REDIS_SENTINEL_PASSWORD in "
         "Infisical's environment",
-        scopes=_CHART,
+        scopes=frozenset({Scope.CONF, Scope.SERVER}),
     ),
 )

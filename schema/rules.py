@@ -10,6 +10,7 @@ from .chart_rules import CHART_RULES
 from .compose_rules import COMPOSE_RULES
 from .input_rules import INPUT_RULES
 from .rule import ALL_SCOPES, Rule, Scope, Severity
+from .server_rules import SERVER_RULES
 from .versions import SUPPORTED_TARGETS
 
 _KNOWN_LINES = ", ".join(target.spelling for target in SUPPORTED_TARGETS)
@@ -273,7 +274,7 @@ CATALOGUE: tuple[Rule, ...] = (
         why="A quorum above the number of Sentinels never fails over; one below a majority lets a minority "
         "partition promote a second master and split the queues.",
         fix="quorum = floor(sentinels / 2) + 1, e.g. 2 of 3",
-        scopes=frozenset({Scope.VALUES}),
+        scopes=frozenset({Scope.VALUES, Scope.SERVER}),
     ),
     Rule(
         id="sentinel.count",
@@ -281,7 +282,7 @@ CATALOGUE: tuple[Rule, ...] = (
         summary="Run at least three Sentinels, on separate hosts",
         why="With fewer than three, losing one host can leave no majority to authorise a failover.",
         fix="Three Sentinels, quorum 2",
-        scopes=frozenset({Scope.VALUES}),
+        scopes=frozenset({Scope.VALUES, Scope.SERVER}),
     ),
     Rule(
         id="cluster.masters",
@@ -289,7 +290,7 @@ CATALOGUE: tuple[Rule, ...] = (
         summary="A cluster needs at least three masters",
         why="`redis-cli --cluster create` refuses fewer, and a majority of masters must agree on a failover.",
         fix="At least 3 masters: nodes = masters x (1 + replicas_per_master)",
-        scopes=frozenset({Scope.VALUES}),
+        scopes=frozenset({Scope.VALUES, Scope.SERVER}),
     ),
     Rule(
         id="cluster.replicas",
@@ -297,7 +298,7 @@ CATALOGUE: tuple[Rule, ...] = (
         summary="Every cluster master should have a replica",
         why="Without replicas a failed master takes its slots, and the queues hashed there, offline.",
         fix="cluster.replicas_per_master: 1",
-        scopes=frozenset({Scope.VALUES}),
+        scopes=frozenset({Scope.VALUES, Scope.SERVER}),
     ),
     Rule(
         id="topology.same-port",
@@ -332,7 +333,7 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
 )
 
-RULES: tuple[Rule, ...] = (*CATALOGUE, *CHART_RULES, *COMPOSE_RULES, *INPUT_RULES)
+RULES: tuple[Rule, ...] = (*CATALOGUE, *CHART_RULES, *COMPOSE_RULES, *SERVER_RULES, *INPUT_RULES)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 __all__ = ["ALL_SCOPES", "RULES", "RULES_BY_ID", "Rule", "Scope", "Severity", "rule"]

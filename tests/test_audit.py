@@ -1,30 +1,18 @@
-"""`audit` and its RESP2 client: the client against canned bytes, the command against real servers."""
+"""`audit` on single servers: URLs and passwords without a server, the command against real servers."""
 
 from __future__ import annotations
 
 import json
-import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 
 from generator.rules import judge
 from generator.schema.rules import Scope
-from generator.server.resp import (
-    ConnectError,
-    ProtocolError,
-    RedisURL,
-    ReplyError,
-    ReplyTimeoutError,
-    RespConnection,
-    UrlError,
-    choose_password,
-    parse_info,
-)
+from generator.server.connection import RedisURL, UrlError, choose_password, parse_info
+from generator.server.identify import identify
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
-from generator.sources.server import server_target
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth
@@ -46,7 +34,7 @@ def _no_password_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REDIS_PASSWORD", raising=False)
 
 
-# ------------------------------------------------------------------ URL and RESP2, no server
+# ------------------------------------------------------------------ URL, passwords and INFO, no server
 
 
 def test_url_parsing_decodes_credentials_and_hides_the_password() -> None:
@@ -78,61 +66,38 @@ def test_password_sources_in_order() -> None:
         choose_password(without, "MISSING", env)
 
 
-@pytest.fixture
-def canned() -> Iterator[tuple[RespConnection, socket.socket]]:
-    ours, theirs = socket.socketpair()
-    ours.settimeout(0.5)
-    conn = RespConnection(ours, "redis://test:1", 0.5)
-    yield conn, theirs
-    conn.close()
-    theirs.close()
-
-
-def test_reply_types(canned: tuple[RespConnection, socket.socket]) -> None:
-    conn, server = canned
-    server.sendall(b"+OK\r\n:42\r\n$5\r\nhe\r\no\r\n$-1\r\n*-1\r\n*4\r\n:1\r\n$0\r\n\r\n*1\r\n+in\r\n-ERR inner\r\n")
-    assert conn.command("SET", "k", "v") == "OK"
-    assert conn.command("INCR", "k") == 42
-    assert conn.command("GET", "k") == "he\r\no"
-    assert conn.command("GET", "nil") is None
-    assert conn.command("BLPOP", "l", 1) is None
-    nested = conn.command("EXEC")
-    assert isinstance(nested, list)
-    assert nested[:3] == [1, "", ["in"]]
-    assert isinstance(nested[3], ReplyError)
-    assert nested[3].code == "ERR"
-    sent = server.recv(4096)
-    assert sent.startswith(b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*2\r\n$4\r\nINCR\r\n")
-
-
-def test_error_replies_raise_and_replies_may_arrive_in_pieces(canned: tuple[RespConnection, socket.socket]) -> None:
-    conn, server = canned
-    server.sendall(b"-WRONGTYPE Operation against a key\r\n$11\r\nhello")
-    with pytest.raises(ReplyError) as caught:
-        conn.command("LPUSH", "k", "v")
-    assert caught.value.code == "WRONGTYPE"
-    with pytest.raises(ReplyTimeoutError, match=r"no reply within 0\.5 s"):
-        conn.command("GET", "k")
-
-
-def test_garbage_and_hangups_are_clean_errors(canned: tuple[RespConnection, socket.socket]) -> None:
-    conn, server = canned
-    server.sendall(b"HTTP/1.1 400 Bad Request\r\n")
-    with pytest.raises(ProtocolError, match="not a RESP2 reply"):
-        conn.command("PING")
-    server.close()
-    with pytest.raises(ConnectError):
-        conn.command("PING")
-
-
-def test_info_parsing_and_server_target() -> None:
+def test_info_parsing_and_server_identity() -> None:
     info = parse_info("# Server\r\nredis_version:7.2.4\r\nserver_name:valkey\r\nvalkey_version:8.0.1\r\n\r\n")
     assert info == {"redis_version": "7.2.4", "server_name": "valkey", "valkey_version": "8.0.1"}
-    target = server_target(info)
-    assert target is not None
-    assert target.spelling == "valkey-8.0"
-    assert server_target({"redis_version": "6.2.5"}) == server_target({"redis_version": "6.2.14"})
-    assert server_target({}) is None
+    valkey = identify(info)
+    assert (valkey.product, valkey.version) == ("valkey", "8.0.1")
+    assert valkey.target is not None and valkey.target.spelling == "valkey-8.0"
+    assert "proven on valkey-server 8.0.1" in valkey.describe()
+    assert identify({"redis_version": "6.2.5"}).target == identify({"redis_version": "6.2.14"}).target
+    unproven = identify({"redis_version": "7.4.2"})
+    assert unproven.describe() == "Redis 7.4 (7.4.2): a line this project has not run"
+    newer = identify({"redis_version": "9.0.1"}).describe()
+    assert newer.startswith("Redis 9.0 (9.0.1): judged as Redis 8.6 (newer than every known line)")
+    assert identify({}).product == "unknown" and identify({}).target is None
+
+
+@pytest.mark.parametrize(
+    ("info", "product", "target"),
+    [
+        ({"redis_version": "7.4.0", "dragonfly_version": "df-v1.25.1"}, "dragonfly", None),
+        ({"redis_version": "6.3.4", "executable": "/data/keydb-server", "mvcc_depth": "0"}, "keydb", None),
+        ({"redis_version": "6.2.0", "kvrocks_version": "2.9.0"}, "unknown", None),
+        ({"redis_version": "7.1.0", "os": "Amazon ElastiCache"}, "redis", "7.1"),
+    ],
+)
+def test_servers_told_apart_from_info(info: dict[str, str], product: str, target: str | None) -> None:
+    found = identify(info)
+    assert found.product == product
+    assert (found.target.spelling if found.target else None) == target
+    if product == "dragonfly":
+        assert found.describe().startswith("Dragonfly (v1.25.1): Redis-compatible Redis 7.4")
+    if "os" in info:
+        assert found.provider == "elasticache" and "on Amazon ElastiCache" in found.describe()
 
 
 def test_persistence_health_reads_info_fields_on_live_servers_only() -> None:
@@ -228,7 +193,7 @@ def test_without_config_the_audit_falls_back_to_info(
     status, out, err = _run(capsys, "audit", "--format", "json", "--url", server.url())
     assert status == 1
     assert _rules(out) == {"persistence.aof", "memory.maxmemory", "memory.noeviction", "auth.required"}
-    assert "CONFIG GET is not available (ERR): judged from INFO only; not judged:" in err
+    assert "CONFIG GET is not available (unknown command 'CONFIG'): judged from INFO only; not judged:" in err
     assert "persistence.appendfsync" in err and "tls.auth-clients" in err
 
 

@@ -19,7 +19,7 @@ import pytest
 
 from generator.schema.directives.table import DirectiveTable
 from generator.schema.versions import REDIS_DIRECTIVES, ServerTarget, parse_target
-from generator.server.resp import RedisURL, RespConnection, string_pairs
+from generator.server.connection import RedisURL, ServerConnection, string_pairs
 from tests.realserver.binaries import ALL_TARGETS, SERVER_LINE, Target, require, version
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.processes import quick_load_check
@@ -55,7 +55,7 @@ def oracle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     factory = ServerFactory(tmp_path_factory)
     try:
         server = factory(target, "")  # defaults: save and client-output-buffer-limit hold several words
-        with RespConnection.open(RedisURL.parse(server.url())) as conn:
+        with ServerConnection.open(RedisURL.parse(server.url())) as conn:
             settings = tuple(string_pairs(conn.command("CONFIG", "GET", "*")))
         yield Oracle(target, binary, line, table, settings)
     finally:

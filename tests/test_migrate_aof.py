@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli.main import main
-from generator.server.resp import RedisURL, RespConnection
+from generator.server.connection import ClientOptions, RedisURL, ServerConnection
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.processes import RedisServer
 
@@ -20,8 +20,8 @@ KEYS = 1000
 LINES = ("redis-6.2", "redis-7.0")
 
 
-def _connect(server: RedisServer) -> RespConnection:
-    return RespConnection.open(RedisURL.parse(server.url()), timeout=10.0)
+def _connect(server: RedisServer) -> ServerConnection:
+    return ServerConnection.open(RedisURL.parse(server.url()), options=ClientOptions(timeout=10.0))
 
 
 def _dbsize(server: RedisServer) -> int:

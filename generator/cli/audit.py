@@ -1,19 +1,36 @@
-"""`audit` and `migrate-aof`: commands that talk to a running server."""
+"""`audit` and `migrate-aof`: commands that talk to a running server (through redis-py)."""
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 from generator.cli.common import fail, print_run
 from generator.cli.exit import Exit
 
 
-def _connection_args(parser: argparse.ArgumentParser) -> None:
+def _url_args(parser: argparse.ArgumentParser, *, deployments: bool) -> None:
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--url", help="redis://[user[:password]@]host[:port] or rediss://... (TLS)")
     where.add_argument("--url-env", metavar="NAME", help="read the URL from this environment variable")
+    if deployments:
+        where.add_argument(
+            "--sentinel",
+            metavar="HOST:PORT",
+            help="a Sentinel: judge the master it reports, every replica and every Sentinel (needs --master-name)",
+        )
+        where.add_argument(
+            "--cluster", metavar="HOST:PORT", help="a cluster node: judge every node CLUSTER NODES lists"
+        )
+        parser.add_argument("--master-name", metavar="NAME", help="the master set the Sentinels monitor")
+        parser.add_argument(
+            "--sentinel-password-env",
+            metavar="NAME",
+            help="environment variable holding the Sentinels' password (default: REDIS_SENTINEL_PASSWORD)",
+        )
+        parser.add_argument(
+            "--tls", action="store_true", help="TLS to the --sentinel / --cluster nodes (or give a rediss:// URL)"
+        )
     parser.add_argument(
         "--password-env",
         metavar="NAME",
@@ -28,13 +45,16 @@ def _connection_args(parser: argparse.ArgumentParser) -> None:
 def add(sub: argparse._SubParsersAction[argparse.ArgumentParser], formats: tuple[str, ...]) -> None:
     audit = sub.add_parser(
         "audit",
-        help="judge a running server (CONFIG GET *, ACL LIST, INFO) by every rule",
-        description="Connect to a running server and judge its effective settings by every rule of scope "
-        "'server'. The password comes from the URL, --password-env NAME or REDIS_PASSWORD, never from a "
-        "plain argument. Exit 0: no errors; 1: errors; 2: cannot connect or authenticate.",
+        help="judge a running server or a whole Sentinel / Cluster deployment by every rule",
+        description="Connect to a running server (--url), or to a Sentinel (--sentinel, --master-name) or a "
+        "cluster node (--cluster) and every node they report, and judge each by every rule of scope 'server' "
+        "(CONFIG GET *, ACL LIST, INFO; from INFO alone where CONFIG is refused, as on managed services). "
+        "Passwords come from the URL, --password-env NAME (default REDIS_PASSWORD) and "
+        "--sentinel-password-env NAME (default REDIS_SENTINEL_PASSWORD), never from a plain argument. "
+        "Exit 0: no errors; 1: errors; 2: cannot connect, authenticate or reach a node.",
     )
-    _connection_args(audit)
-    audit.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for the server (default 5)")
+    _url_args(audit, deployments=True)
+    audit.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for a server (default 5)")
     audit.add_argument("--ignore", action="append", default=[], metavar="RULE", help="do not report RULE")
     audit.add_argument("--format", choices=formats, default="text", help="format of findings")
     audit.set_defaults(func=run_audit)
@@ -47,7 +67,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser], formats: tuple
         "'appendonly yes' into the config file of a server with data first: it restarts EMPTY. Exit 0: done "
         "or already on; 1: failed, timed out or a manual step is needed; 2: cannot connect.",
     )
-    _connection_args(migrate)
+    _url_args(migrate, deployments=False)
     migrate.add_argument(
         "--timeout", type=float, default=300.0, help="seconds to wait for the AOF rewrite (default 300)"
     )
@@ -56,7 +76,7 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser], formats: tuple
 
 def _server_url(args: argparse.Namespace) -> str:
     """``--url``, or the URL in the variable ``--url-env`` names (keeps a password out of ``ps``)."""
-    from generator.server.resp import UrlError
+    from generator.server.connection import UrlError
 
     if args.url is not None:
         return str(args.url)
@@ -67,44 +87,45 @@ def _server_url(args: argparse.Namespace) -> str:
 
 
 def run_audit(args: argparse.Namespace) -> Exit:
-    from generator.judge import judge_input
-    from generator.server.resp import RedisClientError
-    from generator.sources.server import audit_url
+    from generator.judge import Run
+    from generator.server.audit import Passwords, run_cluster, run_sentinel, run_single
+    from generator.server.connection import ClientOptions, RedisClientError, RedisURL, UrlError
 
+    options = ClientOptions(args.ca_file, args.insecure, args.timeout)
+    passwords = Passwords(os.environ, args.password_env, args.sentinel_password_env)
+    run: Run
     try:
-        result = audit_url(
-            _server_url(args),
-            environ=os.environ,
-            password_env=args.password_env,
-            ca_file=args.ca_file,
-            insecure=args.insecure,
-            timeout=args.timeout,
-        )
+        if args.sentinel is not None:
+            if not args.master_name:
+                raise UrlError("--sentinel needs --master-name NAME (SENTINEL MASTERS lists the names)")
+            address = RedisURL.of_address(args.sentinel, tls=args.tls)
+            run = run_sentinel(address, args.master_name, passwords, options, args.ignore)
+        elif args.cluster is not None:
+            run = run_cluster(RedisURL.of_address(args.cluster, tls=args.tls), passwords, options, args.ignore)
+        else:
+            if args.master_name or args.tls:
+                raise UrlError("--master-name and --tls go with --sentinel or --cluster")
+            run = run_single(RedisURL.parse(_server_url(args)), passwords, options, args.ignore)
     except RedisClientError as error:
         fail("audit", str(error))
         return Exit.USAGE
-    for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
-    display = str(result.source.subjects[0].origin) if result.source.subjects else "server"
-    run = judge_input(display, lambda: result.source, args.ignore)
-    run.inputs = 0
     print_run(run, args.format)
     return Exit(run.exit_code)
 
 
 def run_migrate(args: argparse.Namespace) -> Exit:
+    from generator.server.connection import ClientOptions, RedisClientError, RedisURL, ServerConnection
+    from generator.server.connection import choose_password as password_for
     from generator.server.migrate_aof import MigrationError, migrate_aof
-    from generator.server.resp import RedisClientError, RedisURL, RespConnection, choose_password
 
     def say(line: str) -> None:
         print(line, flush=True)
 
     try:
         url = RedisURL.parse(_server_url(args))
-        password = choose_password(url, args.password_env, os.environ)
-        with RespConnection.open(
-            url, password=password, ca_file=args.ca_file, insecure=args.insecure, timeout=10.0
-        ) as conn:
+        password = password_for(url, args.password_env, os.environ)
+        options = ClientOptions(args.ca_file, args.insecure, 10.0)
+        with ServerConnection.open(url, password, options) as conn:
             migrate_aof(conn, timeout=args.timeout, say=say)
     except MigrationError as error:
         fail("migrate-aof", str(error))

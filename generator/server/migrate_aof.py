@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.server.resp import RedisClientError, ReplyError, RespConnection, parse_info
+from generator.server.connection import RedisClientError, ReplyError, ServerConnection
 
 CONF_LINE = "appendonly yes"
 PROGRESS_EVERY = 5.0
@@ -66,11 +66,11 @@ class AofState:
         )
 
 
-def aof_state(conn: RespConnection) -> AofState:
-    return AofState.from_info(parse_info(conn.command("INFO", "persistence")))
+def aof_state(conn: ServerConnection) -> AofState:
+    return AofState.from_info(conn.info("persistence"))
 
 
-def wait_for_aof(conn: RespConnection, timeout: float, say: Say, poll: float = 0.1) -> AofState:
+def wait_for_aof(conn: ServerConnection, timeout: float, say: Say, poll: float = 0.1) -> AofState:
     """Polls INFO persistence until AOF is on; MigrationError when the rewrite fails or time runs out."""
     start = time.monotonic()
     next_progress = start + PROGRESS_EVERY
@@ -90,7 +90,7 @@ def wait_for_aof(conn: RespConnection, timeout: float, say: Say, poll: float = 0
         time.sleep(poll)
 
 
-def _revert(conn: RespConnection, say: Say) -> None:
+def _revert(conn: ServerConnection, say: Say) -> None:
     try:
         conn.command("CONFIG", "SET", "appendonly", "no")
     except RedisClientError as error:
@@ -99,7 +99,7 @@ def _revert(conn: RespConnection, say: Say) -> None:
     say("      switched AOF back off (CONFIG SET appendonly no); the config file was not changed")
 
 
-def _config_get(conn: RespConnection, name: str) -> str:
+def _config_get(conn: ServerConnection, name: str) -> str:
     reply = conn.command("CONFIG", "GET", name)
     if isinstance(reply, list) and len(reply) == 2 and isinstance(reply[1], str):
         return reply[1]
@@ -115,9 +115,9 @@ def _manual_step(config_file: str, reason: str) -> MigrationError:
     )
 
 
-def migrate_aof(conn: RespConnection, *, timeout: float, say: Say, poll: float = 0.1) -> None:
+def migrate_aof(conn: ServerConnection, *, timeout: float, say: Say, poll: float = 0.1) -> None:
     """Turns AOF on safely; idempotent when it is already on. Raises MigrationError or RedisClientError."""
-    server = parse_info(conn.command("INFO", "server"))
+    server = conn.info("server")
     config_file = server.get("config_file", "")
     version = server.get("valkey_version") or server.get("redis_version", "?")
     say(f"{conn.display}: version {version}, config file: {config_file or '(none: started without one)'}")

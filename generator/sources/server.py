@@ -1,36 +1,27 @@
-"""Source: a running server -> its effective settings, judged by the same rules as files, from what it says.
+"""Source: one running server -> its effective settings, judged by the same rules as files, from what it says.
 
 ``CONFIG GET *`` gives the effective settings and ``ACL LIST`` the users (as ``user`` lines); ``INFO``
-gives the version (``target``) and live facts (the persistence status fields). A server where CONFIG is
-renamed, disabled or forbidden is judged from ``INFO`` alone, and the rules that needs are listed as not
-judged. Every finding points at the server's URL without its password.
+tells which server it is (``generator.server.identify``), its version (``target``) and live facts (the
+persistence status fields, its role and replicas). A server where CONFIG is renamed, disabled or forbidden
+(managed services) is judged from ``INFO`` alone, the rules that needs are listed as not judged, and the
+findings carry the provider's way to fix them. Every finding points at the server's URL without its password.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from generator.rules.config import PERSISTENCE_HEALTH_FIELDS
 from generator.rules.engine import REGISTRY
 from generator.schema.rules import Scope
 from generator.schema.secrets import SECRET_DIRECTIVES, secret_values
-from generator.schema.versions import ServerTarget
-from generator.server.resp import (
-    RedisClientError,
-    RedisURL,
-    ReplyError,
-    RespConnection,
-    choose_password,
-    parse_info,
-    string_pairs,
-)
+from generator.server.connection import RedisClientError, ReplyError, ServerConnection, string_pairs
+from generator.server.identify import ServerIdentity, identify
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
-from generator.sources.base import SourceResult
-
-_VERSION = re.compile(r"^(\d+)\.(\d+)")
+from generator.sources.base import Note, SourceResult
 
 INFO_SETTINGS: dict[str, str] = {
     "appendonly": "aof_enabled",
@@ -38,6 +29,9 @@ INFO_SETTINGS: dict[str, str] = {
     "maxmemory-policy": "maxmemory_policy",
 }
 """Directives whose effective value INFO also shows (directive -> INFO field), for a server without CONFIG."""
+
+LIVE_FACTS = (*PERSISTENCE_HEALTH_FIELDS, "role", "connected_slaves", "master_link_status", "cluster_enabled")
+"""INFO fields a live server's config carries as settings (underscore names never clash with a directive)."""
 
 JUDGED_FROM_INFO = frozenset(
     {
@@ -47,9 +41,35 @@ JUDGED_FROM_INFO = frozenset(
         "memory.noeviction",
         "version.supported",
         "version.recommended",
+        "version.newer",
+        "server.compatible",
+        "cluster.masters",
+        "cluster.replicas",
     }
 )
 """The rules INFO alone is enough for (plus auth.required when the audit connected without a password)."""
+
+_KEYS = re.compile(r"(?:^|,)keys=(\d+)")
+
+MIGRATE_AOF = (
+    "the server holds {keys} key(s): run `infisical-redis migrate-aof --url ...` to switch AOF on without "
+    "losing them; do NOT put 'appendonly yes' into the config file and restart: the server comes back EMPTY "
+    "(it loads the new, empty AOF and skips dump.rdb)"
+)
+MANAGED_NOEVICTION = {
+    "elasticache": "ElastiCache hides CONFIG: set maxmemory-policy noeviction in a custom parameter group "
+    "(ElastiCache Serverless cannot be set to noeviction at all: it cannot hold Infisical's queues safely)",
+    "": "CONFIG is not available here, as on managed services: set maxmemory-policy noeviction in the "
+    "service's settings (ElastiCache: a custom parameter group; Memorystore and Azure Cache for Redis: the "
+    "instance's Redis configuration); ElastiCache Serverless cannot be set to noeviction at all",
+}
+MANAGED_AOF = {
+    "elasticache": "ElastiCache offers no AOF on current engines: replicate across availability zones "
+    "(Multi-AZ with automatic failover) and keep daily backups instead",
+    "": "CONFIG is not available here, as on managed services: switch persistence on in the service's "
+    "settings (Memorystore: RDB or AOF persistence; Azure Cache for Redis: data persistence, Premium tier); "
+    "where the service offers no AOF (ElastiCache), replicate across zones and keep backups",
+}
 
 
 class AuditError(RedisClientError):
@@ -57,32 +77,41 @@ class AuditError(RedisClientError):
 
 
 @dataclass
-class AuditResult:
+class NodeAudit:
+    """One server, ready for the engine, plus what to add to the findings' messages (rule id -> advice)."""
+
+    display: str
     source: SourceResult = field(default_factory=SourceResult)
-    notes: list[str] = field(default_factory=list)
-    target: ServerTarget | None = None
+    advice: dict[str, str] = field(default_factory=dict)
+    identity: ServerIdentity | None = None
 
 
-def server_target(info: Mapping[str, str]) -> ServerTarget | None:
-    """Redis or Valkey line from INFO server (Valkey says ``server_name:valkey`` and ``valkey_version``)."""
-    valkey = info.get("server_name", "").lower() == "valkey" or "valkey_version" in info
-    version = info.get("valkey_version" if "valkey_version" in info else "redis_version", "")
-    match = _VERSION.match(version)
-    if match is None:
-        return None
-    return ServerTarget("valkey" if valkey else "redis", int(match[1]), int(match[2]))
+def server_rules() -> list[str]:
+    """The rules that judge a live data node's settings (those about Sentinels apart)."""
+    return [
+        rule_id
+        for rule_id, entries in REGISTRY.items()
+        if not rule_id.startswith("sentinel.")
+        and any(e.subject is EffectiveConfig and Scope.SERVER in e.rule.scopes for e in entries)
+    ]
 
 
-def _server_rules() -> list[str]:
-    return [rule_id for rule_id, entries in REGISTRY.items() if any(Scope.SERVER in e.rule.scopes for e in entries)]
+def read_info(conn: ServerConnection) -> dict[str, str]:
+    try:
+        return conn.info()
+    except ReplyError as error:
+        raise AuditError(
+            f"{conn.display}: INFO is not available ({error.text}); ioredis's ready check and BullMQ need it, "
+            "so Infisical cannot use this server either"
+        ) from None
 
 
-def _config_settings(conn: RespConnection, where: Location) -> tuple[list[Setting] | None, str]:
+def _config_settings(conn: ServerConnection, where: Location) -> tuple[list[Setting] | None, str]:
     """``CONFIG GET *`` as settings, or None and the reason when the server does not allow it."""
     try:
         pairs = string_pairs(conn.command("CONFIG", "GET", "*"))
     except ReplyError as error:
-        return None, error.code
+        return None, error.text.split(",", 1)[0]
     return [Setting(name.lower(), (value,), where, name.lower() in SECRET_DIRECTIVES) for name, value in pairs], ""
 
 
@@ -97,7 +126,7 @@ def _info_settings(info: Mapping[str, str], where: Location) -> list[Setting]:
     return settings
 
 
-def _acl_users(conn: RespConnection, where: Location) -> list[Setting] | None:
+def _acl_users(conn: ServerConnection, where: Location) -> list[Setting] | None:
     """``ACL LIST`` lines (``user default on #<sha256> ~* +@all``) as ``user`` settings; None if not allowed."""
     try:
         reply = conn.command("ACL", "LIST")
@@ -107,61 +136,73 @@ def _acl_users(conn: RespConnection, where: Location) -> list[Setting] | None:
     return [Setting("user", tuple(line.split()[1:]), where, True) for line in lines if isinstance(line, str)]
 
 
-def audit_server(conn: RespConnection, authenticated: bool) -> AuditResult:
-    """Judge the server behind ``conn``. ``authenticated``: whether the connection sent a password."""
+def _dragonfly_flags(conn: ServerConnection, where: Location) -> list[Setting]:
+    """The Dragonfly flags BullMQ depends on, as ``dragonfly_<flag>`` settings (those CONFIG GET shows)."""
+    found = []
+    for flag in ("default_lua_flags", "cluster_mode", "lock_on_hashtags"):
+        try:
+            pairs = string_pairs(conn.command("CONFIG", "GET", flag))
+        except (ReplyError, RedisClientError):
+            continue
+        found += [Setting(f"dragonfly_{name}", (value,), where) for name, value in pairs if name == flag]
+    return found
+
+
+def keys_held(info: Mapping[str, str]) -> int:
+    """Keys in every database (``INFO keyspace``: ``db0:keys=12,expires=0,avg_ttl=0``)."""
+    return sum(int(m[1]) for name, value in info.items() if name.startswith("db") for m in _KEYS.finditer(value))
+
+
+def live_facts(info: Mapping[str, str], where: Location) -> list[Setting]:
+    return [Setting(name, (info[name],), where) for name in LIVE_FACTS if name in info]
+
+
+def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Iterable[Setting] = ()) -> NodeAudit:
+    """Judge the data node behind ``conn``. ``authenticated``: whether the connection sent a password;
+    ``extra``: facts the caller knows about this node (its cluster's state)."""
     where = Location(conn.display)
-    try:
-        info = parse_info(conn.command("INFO"))
-    except ReplyError as error:
-        raise AuditError(
-            f"{conn.display}: INFO is not available ({error.code}); ioredis's ready check and BullMQ need it, "
-            "so Infisical cannot use this server either"
-        ) from None
+    info = read_info(conn)
     if info.get("redis_mode") == "sentinel":
         raise AuditError(
-            f"{conn.display} is a Sentinel, which holds no data: audit the master and replicas it monitors "
-            "(SENTINEL MASTERS and SENTINEL REPLICAS <name> list them)"
+            f"{conn.display} is a Sentinel, which holds no data: audit the deployment with --sentinel "
+            f"{conn.url.host}:{conn.url.port} --master-name NAME (SENTINEL MASTERS lists the names)"
         )
-    result = AuditResult(target=server_target(info))
-    title = result.target.title if result.target else "an unknown server version"
-    version = info.get("valkey_version") or info.get("redis_version", "?")
-    result.notes.append(f"{conn.display}: {title} ({version}), role {info.get('role', '?')}")
-    health = [Setting(name, (info[name],), where) for name in PERSISTENCE_HEALTH_FIELDS if name in info]
-    settings, refused = _config_settings(conn, where)
+    identity = identify(info)
+    result = NodeAudit(conn.display, identity=identity)
+    notes = result.source.notes
+    notes.append(Note(where, f"{identity.describe()}; role {info.get('role', '?')}"))
+    if identity.product == "dragonfly":
+        settings, refused = None, "Dragonfly's settings are not Redis directives"
+    else:
+        settings, refused = _config_settings(conn, where)
     judged: frozenset[str] | None = None
     if settings is None:
         settings = _info_settings(info, where)
+        if identity.product == "dragonfly":
+            settings += _dragonfly_flags(conn, where)
+            settings.append(Setting("server_name", ("dragonfly",), where))
         judged = JUDGED_FROM_INFO | ({"auth.required"} if not authenticated else set())
-        not_judged = sorted(set(_server_rules()) - judged)
-        result.notes.append(
-            f"CONFIG GET is not available ({refused}): judged from INFO only; not judged: {', '.join(not_judged)}"
-        )
+        not_judged = sorted(set(server_rules()) - judged)
+        skipped_rules = ", ".join(not_judged)
+        refusal = f"CONFIG GET is not available ({refused}): judged from INFO only; not judged: {skipped_rules}"
+        notes.append(Note(where, refusal))
+        provider = identity.provider or ""
+        result.advice |= {"memory.noeviction": MANAGED_NOEVICTION[provider], "persistence.aof": MANAGED_AOF[provider]}
     else:
         users = _acl_users(conn, where)
         if users is not None:
             settings += users
         elif authenticated:
-            judged = frozenset(_server_rules()) - {"auth.required"}
-            result.notes.append("ACL LIST is not available: auth.required not judged")
-    skipped = set(_server_rules()) - judged if judged is not None else set()
-    all_settings = [*settings, *health]
-    cfg = EffectiveConfig.of(all_settings, where, scope=Scope.SERVER, target=result.target, not_judged=skipped)
+            judged = frozenset(server_rules()) - {"auth.required"}
+            notes.append(Note(where, "ACL LIST is not available: auth.required not judged"))
+        keys = keys_held(info)
+        if keys:
+            result.advice["persistence.aof"] = MIGRATE_AOF.format(keys=keys)
+    skipped = set(server_rules()) - judged if judged is not None else set()
+    all_settings = [*settings, *live_facts(info, where), *extra]
+    cfg = EffectiveConfig.of(
+        all_settings, where, scope=Scope.SERVER, target=identity.target, not_judged=skipped, kind="redis"
+    )
     result.source.subjects.append(cfg)
     result.source.secrets |= {v for s in all_settings for v in secret_values(s.name, s.args)}
     return result
-
-
-def audit_url(
-    url_text: str,
-    *,
-    environ: Mapping[str, str],
-    password_env: str | None = None,
-    ca_file: str | None = None,
-    insecure: bool = False,
-    timeout: float = 5.0,
-) -> AuditResult:
-    """Connect (raises RedisClientError subclasses with safe messages), then audit."""
-    url = RedisURL.parse(url_text)
-    password = choose_password(url, password_env, environ)
-    with RespConnection.open(url, password=password, ca_file=ca_file, insecure=insecure, timeout=timeout) as conn:
-        return audit_server(conn, authenticated=password is not None)

@@ -1,0 +1,111 @@
+"""Source: a Redis Cluster, as its nodes describe it.
+
+``CLUSTER NODES`` on the node asked lists every master and replica; each node is judged as a server of its own,
+carrying its cluster's facts as underscore settings: its own ``CLUSTER INFO`` (``cluster_state``,
+``cluster_slots_ok``), how many replicas follow it (``cluster_replicas``, for masters), and on the node asked,
+how many masters serve slots (``cluster_size``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from generator.server.connection import ReplyError, ServerConnection, parse_info
+from generator.shapes.config import Setting
+from generator.shapes.finding import Location
+from generator.sources.base import Note
+from generator.sources.server import AuditError
+
+CLUSTER_SLOTS = 16384
+CLUSTER_FACTS = ("cluster_state", "cluster_slots_assigned", "cluster_slots_ok", "cluster_known_nodes")
+"""``CLUSTER INFO`` fields every node carries; ``cluster_size`` only on the node asked (one finding, not six)."""
+
+
+@dataclass(frozen=True)
+class ClusterNode:
+    node_id: str
+    host: str
+    port: int
+    flags: frozenset[str]
+    master_id: str
+    """The master a replica follows (``-`` for a master)."""
+    slots: int
+    """How many slots a master serves."""
+
+    @property
+    def master(self) -> bool:
+        return "master" in self.flags
+
+    @property
+    def reachable(self) -> bool:
+        return not self.flags & {"noaddr", "handshake"} and bool(self.host)
+
+
+def _slot_count(ranges: list[str]) -> int:
+    count = 0
+    for item in ranges:
+        if item.startswith("["):  # a slot being migrated or imported
+            continue
+        low, _, high = item.partition("-")
+        if low.isdigit():
+            count += int(high) - int(low) + 1 if high.isdigit() else 1
+    return count
+
+
+def parse_cluster_nodes(text: str) -> list[ClusterNode]:
+    """``CLUSTER NODES``: ``<id> <ip:port@cport[,hostname]> <flags> <master> <ping> <pong> <epoch> <link>
+    <slot> ...`` per line."""
+    nodes = []
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) < 8:
+            continue
+        address = parts[1].split("@", 1)[0]
+        host, _, port = address.rpartition(":")
+        nodes.append(
+            ClusterNode(
+                parts[0],
+                host.strip("[]"),
+                int(port) if port.isdigit() else 0,
+                frozenset(parts[2].split(",")),
+                parts[3],
+                _slot_count(parts[8:]),
+            )
+        )
+    return nodes
+
+
+def cluster_info(conn: ServerConnection) -> dict[str, str]:
+    """``CLUSTER INFO`` as fields; AuditError when the server is not a cluster node."""
+    try:
+        return parse_info(conn.command("CLUSTER", "INFO"))
+    except ReplyError as error:
+        raise AuditError(f"{conn.display} is not a cluster node ({error.text}); use --url") from None
+
+
+def cluster_nodes(conn: ServerConnection) -> list[ClusterNode]:
+    reply = conn.command("CLUSTER", "NODES")
+    return parse_cluster_nodes(reply if isinstance(reply, str) else "")
+
+
+def replicas_per_master(nodes: list[ClusterNode]) -> Counter[str]:
+    return Counter(n.master_id for n in nodes if not n.master and "fail" not in n.flags)
+
+
+def node_facts(node: ClusterNode, nodes: list[ClusterNode], info: dict[str, str], where: Location) -> list[Setting]:
+    """The cluster facts the rules judge on ``node``, from its own ``CLUSTER INFO`` and the topology."""
+    facts = [Setting(name, (info[name],), where) for name in CLUSTER_FACTS if name in info]
+    if node.master and node.slots:
+        facts.append(Setting("cluster_replicas", (str(replicas_per_master(nodes)[node.node_id]),), where))
+    return facts
+
+
+def state_notes(info: dict[str, str], where: Location) -> list[Note]:
+    """What a node's own ``CLUSTER INFO`` says is wrong with the cluster (state, slots)."""
+    notes = []
+    state, ok = info.get("cluster_state", "?"), info.get("cluster_slots_ok", "0")
+    if state != "ok" or ok != str(CLUSTER_SLOTS):
+        text = f"cluster_state:{state}, {ok} of {CLUSTER_SLOTS} slots served well: the queues hashed to the "
+        notes.append(Note(where, text + "other slots stop; see `redis-cli --cluster check`"))
+    return notes
