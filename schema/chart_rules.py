@@ -39,4 +39,50 @@ CHART_RULES: tuple[Rule, ...] = (
         "Infisical's environment",
         scopes=frozenset({Scope.CONF, Scope.SERVER}),
     ),
+    Rule(
+        id="chart.persistence",
+        severity=Severity.ERROR,
+        summary="The chart's data volume must stay on",
+        why="With `persistence.enabled: false` the chart mounts an `emptyDir`: the AOF lives in the pod and is "
+        "gone with it, so a rescheduled or restarted pod starts empty and Infisical's queued jobs are lost.",
+        fix="master.persistence.enabled: true (replica.persistence / primary.persistence likewise)",
+        scopes=_CHART,
+    ),
+    Rule(
+        id="chart.architecture",
+        severity=Severity.ERROR,
+        summary="Sentinel needs the `replication` architecture",
+        why="With `architecture: standalone` the chart runs one Redis and no Sentinel: `sentinel.enabled: true` "
+        "is ignored and nothing fails over.",
+        fix="architecture: replication (with sentinel.enabled: true), or drop sentinel.enabled",
+        scopes=_CHART,
+    ),
+    Rule(
+        id="chart.image",
+        severity=Severity.ERROR,
+        summary="The chart's image must still pull",
+        why="Bitnami moved its free images: `docker.io/bitnami/redis` tags are gone and pods stay in "
+        "`ImagePullBackOff`; the old ones live on as `bitnamilegacy/*` (what Infisical's chart uses).",
+        fix="image.repository: bitnamilegacy/redis (with global.security.allowInsecureImages: true on newer "
+        "charts), or an image you mirror yourself",
+        scopes=_CHART,
+    ),
+    Rule(
+        id="chart.dead-key",
+        severity=Severity.WARNING,
+        summary="No key the chart version no longer reads",
+        why="Keys from older chart versions (`usePassword`, `cluster.enabled` of the Bitnami redis chart before "
+        "14) are ignored by the chart Infisical pins: the setting they were meant to change does not apply.",
+        fix="Use the key the message names (e.g. `auth.enabled`), or remove the key.",
+        scopes=_CHART,
+    ),
+    Rule(
+        id="env.run-modes",
+        severity=Severity.WARNING,
+        summary="Some Infisical instance must run the workers",
+        why="`INFISICAL_RUN_MODES` without `general-workers` starts no BullMQ worker: secret syncs, rotations "
+        "and webhooks are queued in Redis and nothing consumes them, while only a log line says so.",
+        fix="INFISICAL_RUN_MODES=api,general-workers (or leave it unset: all modes), or run a worker fleet",
+        scopes=_CHART,
+    ),
 )

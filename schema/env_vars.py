@@ -147,8 +147,11 @@ ENV_VARS: tuple[EnvVar, ...] = (
         required="No",
         modes=("standalone", "sentinel", "cluster"),
         example="10.0.0.2:6379,10.0.0.3:6379",
-        description="Extra read-only endpoints; reads go to a random one. Mode, username, password and TLS are "
-        "inherited from the primary settings.",
+        description="Extra read endpoints; what each entry is depends on the mode. With `REDIS_URL`: a replica "
+        "of that server (scheme, username, password and TLS copied from the URL). With the Sentinel variables: a "
+        "Sentinel (the client asks it for the master), not a data node: a replica's data port does not work "
+        "there. With `REDIS_CLUSTER_HOSTS`: a seed node of the cluster. Once set, reads (GET, MGET, SCAN, LRANGE, "
+        "LLEN) go only to these endpoints and may be stale.",
     ),
     EnvVar(
         name="NODE_EXTRA_CA_CERTS",
@@ -165,6 +168,11 @@ ENV_VARS: tuple[EnvVar, ...] = (
 ENV_VAR_NAMES: frozenset[str] = frozenset(var.name for var in ENV_VARS)
 CONNECTION_VARS: tuple[str, ...] = ("REDIS_URL", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_HOSTS")
 """Infisical refuses to start unless at least one of these is set; REDIS_URL wins, then cluster, then Sentinel."""
+
+RUN_MODES: tuple[str, ...] = ("api", "general-workers", "secret-scanning")
+"""What ``INFISICAL_RUN_MODES`` (comma-separated; unset: all) accepts; any other value stops Infisical at start-up."""
+WORKER_MODE = "general-workers"
+"""The run mode that consumes Infisical's BullMQ queues."""
 
 HOST_PORT = re.compile(r"^[A-Za-z0-9._-]+:[0-9]{1,5}$")
 """One entry of a host list as Infisical parses it: no scheme, no IPv6 literal, a numeric port."""

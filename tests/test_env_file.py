@@ -40,7 +40,7 @@ DEPLOYMENTS: dict[str, dict[str, Any]] = {
         "size": "medium",
         "auth": {"sentinel_password": {"env": "REDIS_SENTINEL_PASSWORD"}},
         "sentinel": {**SENTINEL, "master_name": "infisical"},
-        "read_replicas": ["10.0.0.2:6379", "10.0.0.3:6379"],
+        "read_replicas": ["10.0.0.4:26379", "10.0.0.5:26379"],  # in Sentinel mode: more Sentinels
     },
     "sentinel-secrets-tls": {
         "mode": "sentinel",
@@ -116,7 +116,7 @@ def test_sentinel_variables() -> None:
         "REDIS_SENTINEL_MASTER_NAME": "infisical",
         "REDIS_PASSWORD": "replace-me-with-env-REDIS_PASSWORD",
         "REDIS_SENTINEL_PASSWORD": "replace-me-with-env-REDIS_SENTINEL_PASSWORD",
-        "REDIS_READ_REPLICAS": "10.0.0.2:6379,10.0.0.3:6379",
+        "REDIS_READ_REPLICAS": "10.0.0.4:26379,10.0.0.5:26379",
     }
     secret = "replace-me-with-secret-redis-auth-redis-password"
     assert values("sentinel-secrets-tls") == {

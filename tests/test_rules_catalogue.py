@@ -8,6 +8,7 @@ from collections import Counter
 from generator.rules import REGISTRY
 from generator.schema.project import rule_docs_url
 from generator.schema.rules import RULES, RULES_BY_ID, Scope
+from generator.shapes.chart import ChartValues
 from generator.shapes.compose import ComposeFile
 from generator.shapes.config import EffectiveConfig
 from generator.shapes.env import EnvFacts
@@ -34,7 +35,7 @@ def test_at_most_one_predicate_per_rule_and_kind_of_subject() -> None:
     for rule_id, entries in REGISTRY.items():
         kinds = [entry.subject for entry in entries]
         assert len(kinds) == len(set(kinds)), rule_id
-        assert set(kinds) <= {ComposeFile, EffectiveConfig, EnvFacts, ImageReference, ValuesFile}, rule_id
+        assert set(kinds) <= {ChartValues, ComposeFile, EffectiveConfig, EnvFacts, ImageReference, ValuesFile}, rule_id
 
 
 def test_values_file_predicates_are_scoped_to_values() -> None:

@@ -105,18 +105,34 @@ def _parse_value(line: int, name: str, rest: str) -> tuple[str | None, list[EnvP
             return value, [EnvProblem(line, name, message)]
         if quote == "'" and "${" in value:
             return value, [EnvProblem(line, name, "python-dotenv expands ${...} even inside single quotes")]
-        if quote == '"' and "$" in value:
-            return value, [
-                EnvProblem(line, name, "$ inside double quotes is expanded by docker compose; use single quotes")
-            ]
+        if quote == '"' and stray_dollar(value):
+            return value, [EnvProblem(line, name, _DOLLAR)]
         return value, []
     value = re.sub(r"\s+#.*", "", rest).rstrip()
     problems = []
     if "#" in value:
         problems.append(EnvProblem(line, name, "unquoted #: docker compose cuts the value there; quote the value"))
-    if "$" in value:
-        problems.append(EnvProblem(line, name, "unquoted $ is expanded by docker compose; single-quote the value"))
+    if stray_dollar(value):
+        problems.append(EnvProblem(line, name, _DOLLAR))
     return value, problems
+
+
+_DOLLAR = (
+    "docker compose reads a $ here as the start of a variable: write $$ for a literal $ (or single-quote the "
+    "value); ${NAME} is read as a variable on purpose"
+)
+_STRAY_DOLLAR = re.compile(r"\$(?![{$])")
+
+
+def stray_dollar(value: str) -> bool:
+    """A ``$`` that docker compose would expand without the file saying so: not ``$$`` (a literal dollar) and not
+    ``${...}`` (interpolation written on purpose, unknown until compose runs)."""
+    return bool(_STRAY_DOLLAR.search(value.replace("$$", "")))
+
+
+def interpolated(value: str) -> bool:
+    """The value holds ``${...}``: docker compose fills it in, so it is unknown at check time."""
+    return "${" in value.replace("$$", "")
 
 
 def parse_dotenv(text: str) -> ParsedEnv:

@@ -3,13 +3,19 @@ config or environment), Sentinel without a password, and Helm chart values (``Ch
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
+from typing import Any
 
+from generator.formats.yaml import YamlPath
 from generator.rules.engine import Hit, predicate
 from generator.schema.chart_rules import PUBLISHED_PASSWORDS
+from generator.schema.charts import DEAD_KEYS, OPEN_KEYS, KeyTree
 from generator.schema.secrets import is_secret_env
+from generator.shapes.chart import ChartValues
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.env import EnvFacts
+from generator.shapes.finding import Location
 
 
 def _config_passwords(cfg: EffectiveConfig) -> Iterator[tuple[str, str, Setting]]:
@@ -92,8 +98,139 @@ def _sentinel_password(cfg: EffectiveConfig) -> Iterator[Hit]:
     users = cfg.all("user")
     if any(s.args and s.args[0] == "default" and any(a.startswith((">", "#")) for a in s.args) for s in users):
         return
+    monitors = cfg.sentinel_lines("monitor")
+    where = monitors[0].where if monitors and "requirepass" not in cfg.absent_at else cfg.where("requirepass")
     yield Hit(
-        cfg.where("requirepass"),
+        where,
         "the Sentinel requires no password and always runs with protected mode off: anyone who reaches its "
         "port can re-point the master",
     )
+
+
+# ------------------------------------------------------------------ Helm chart values as written
+
+
+def _unknown_keys(values: ChartValues, data: Any, tree: KeyTree, path: YamlPath) -> Iterator[Hit]:
+    if not isinstance(data, dict) or not tree:
+        return
+    open_map = "*" in tree or (bool(path) and path[-1] in OPEN_KEYS)
+    for key, value in data.items():
+        name = str(key)
+        here = (*path, name)
+        if name in tree:
+            yield from _unknown_keys(values, value, tree[name], here)
+        elif not open_map and not _dead_key(values, here):
+            close = difflib.get_close_matches(name, [k for k in tree if k != "*"], n=1, cutoff=0.7)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            where = Location(values.file, *(values.document.positions.of_key(here) or (1, 1)))
+            dotted = ".".join(str(part) for part in here)
+            yield Hit(where, f"'{dotted}' is not a key of {values.chart.title}: the chart ignores it{hint}")
+
+
+def _dead_key(values: ChartValues, path: YamlPath) -> bool:
+    base = values.base
+    return values.chart.name == "bitnami-redis" and path[: len(base)] == base and path[len(base) :] in DEAD_KEYS
+
+
+@predicate("schema.unknown-key", ChartValues)
+def _chart_unknown_keys(values: ChartValues) -> Iterator[Hit]:
+    yield from _unknown_keys(values, values.document.data, values.keys, ())
+
+
+@predicate("chart.dead-key", ChartValues)
+def _dead_keys(values: ChartValues) -> Iterator[Hit]:
+    if values.chart.name != "bitnami-redis":
+        return
+    for path, replacement in DEAD_KEYS.items():
+        if not values.written(path):
+            continue
+        dotted = ".".join((*(str(p) for p in values.base), *path))
+        message = f"'{dotted}' is a key of the Bitnami redis chart before 14.0, which 14.0 and later ignore"
+        value = values.raw(path)
+        if path == ("usePassword",) and value is False:
+            message += ": the password stays on"
+        elif path == ("cluster",) and isinstance(value, dict) and value.get("enabled") is True:
+            message += ": no cluster runs (Redis Cluster is the redis-cluster chart)"
+        yield Hit(values.key_at(path), f"{message}; use {replacement}")
+
+
+def _architecture(values: ChartValues) -> str | None:
+    written = values.raw(("architecture",))
+    return written if isinstance(written, str) else values.chart.default_architecture
+
+
+def _sentinel_on(values: ChartValues) -> bool:
+    return values.raw(("sentinel", "enabled")) is True
+
+
+@predicate("chart.persistence", ChartValues)
+def _persistence(values: ChartValues) -> Iterator[Hit]:
+    if values.base and values.raw(("enabled",)) is False:
+        return
+    architecture = _architecture(values)
+    for switch, role in values.chart.persistence:
+        if values.raw(switch) is not False:
+            continue
+        if role == "primary" and architecture == "replication" and _sentinel_on(values):
+            continue  # with Sentinel the chart runs replica.* pods only
+        if role == "replica" and architecture == "standalone":
+            continue
+        dotted = ".".join((*(str(p) for p in values.base), *switch))
+        yield Hit(
+            values.key_at(switch),
+            f"{dotted} is false: the AOF is kept in the pod and lost with it (a restart or reschedule starts empty)",
+        )
+
+
+@predicate("chart.architecture", ChartValues)
+def _architecture_sentinel(values: ChartValues) -> Iterator[Hit]:
+    if values.chart.default_architecture is None or not _sentinel_on(values):
+        return
+    if _architecture(values) == "standalone":
+        how = "" if values.written(("architecture",)) else " (the chart's default here)"
+        yield Hit(
+            values.key_at(("sentinel", "enabled")),
+            f"sentinel.enabled is true with architecture standalone{how}: no Sentinel runs and nothing fails over",
+        )
+
+
+_DOCKER_HUB = frozenset({"", "docker.io", "registry-1.docker.io", "index.docker.io", "mirror.gcr.io"})
+
+
+def _gone(registry: str, repository: str) -> bool:
+    """A Bitnami image on Docker Hub (or its mirror) under ``bitnami/``: versioned tags no longer pull."""
+    parts = repository.split("/")
+    if len(parts) > 2 or (len(parts) == 2 and "." in parts[0]):
+        registry, parts = parts[0], parts[1:]
+    return registry in _DOCKER_HUB and len(parts) == 2 and parts[0] == "bitnami"
+
+
+@predicate("chart.image", ChartValues)
+def _images(values: ChartValues) -> Iterator[Hit]:
+    global_registry = values.document.data.get("global", {}) if isinstance(values.document.data, dict) else {}
+    mirror = global_registry.get("imageRegistry") if isinstance(global_registry, dict) else None
+    if isinstance(mirror, str) and mirror not in _DOCKER_HUB:
+        return
+    main = values.chart.images[0].path if values.chart.images else None
+    if main is None or not isinstance(values.raw(main), dict):
+        return  # the chart's own images: judged with the chart version, which values do not say
+    for slot in values.chart.images:
+        if slot.enabled is not None and values.raw(slot.enabled) is not True:
+            continue
+        image = values.raw(slot.path)
+        image = image if isinstance(image, dict) else {}
+        registry, repository = image.get("registry") or "", image.get("repository") or slot.default_repository
+        if not isinstance(registry, str) or not isinstance(repository, str) or not _gone(registry, repository):
+            continue
+        if "repository" in image:
+            where = values.at((*slot.path, "repository"))
+        elif slot.enabled is not None:
+            where = values.key_at(slot.enabled)
+        else:
+            where = values.key_at(slot.path)
+        name = "/".join(repository.split("/")[-2:])
+        yield Hit(
+            where,
+            f"the {'.'.join(slot.path)} '{name}' pulls from docker.io/bitnami, whose versioned tags are gone "
+            f"(ImagePullBackOff); use {name.replace('bitnami/', 'bitnamilegacy/')} or a mirror of your own",
+        )

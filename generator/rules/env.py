@@ -11,9 +11,17 @@ import re
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
 
-from generator.formats.dotenv import EnvAssignment, EnvProblem
+from generator.formats.dotenv import EnvAssignment, EnvProblem, interpolated
 from generator.rules.engine import Hit, predicate
-from generator.schema.env_vars import CONNECTION_VARS, ENV_VAR_NAMES, HOST_PORT, EnvVar, env_var
+from generator.schema.env_vars import (
+    CONNECTION_VARS,
+    ENV_VAR_NAMES,
+    HOST_PORT,
+    RUN_MODES,
+    WORKER_MODE,
+    EnvVar,
+    env_var,
+)
 from generator.schema.fields import PLACEHOLDER_PREFIX
 from generator.schema.secrets import SECRET_ENV_VARS
 from generator.shapes.env import EnvFacts
@@ -105,6 +113,36 @@ def _precedence_problems(latest: dict[str, EnvAssignment]) -> list[EnvProblem]:
     return problems
 
 
+def _read_replica_problems(latest: dict[str, EnvAssignment]) -> list[EnvProblem]:
+    """In Sentinel mode each REDIS_READ_REPLICAS entry is a Sentinel the client asks for the master."""
+    replicas = latest.get("REDIS_READ_REPLICAS")
+    sentinel_mode = "REDIS_SENTINEL_HOSTS" in latest and not {"REDIS_URL", "REDIS_CLUSTER_HOSTS"} & set(latest)
+    if replicas is None or not sentinel_mode or interpolated(replicas.value):
+        return []
+    entries = [e.strip() for e in replicas.value.split(",")]
+    data_ports = [i for i, e in enumerate(entries, 1) if HOST_PORT.fullmatch(e) and e.rsplit(":", 1)[1] == "6379"]
+    if not data_ports:
+        return []
+    which = ", ".join(str(i) for i in data_ports)
+    message = (
+        f"in Sentinel mode each entry is used as a Sentinel, not a data node: entry {which} is on Redis's data "
+        "port 6379, where no Sentinel answers; list Sentinels (port 26379) or leave it unset"
+    )
+    return [EnvProblem(replicas.line, "REDIS_READ_REPLICAS", message)]
+
+
+def _run_mode_problems(latest: dict[str, EnvAssignment]) -> list[EnvProblem]:
+    modes = latest.get("INFISICAL_RUN_MODES")
+    if modes is None or interpolated(modes.value):
+        return []
+    unknown = [m for m in (m.strip() for m in modes.value.split(",")) if m and m not in RUN_MODES]
+    if not unknown:
+        return []
+    shown = ", ".join(repr(m) if _SHOWABLE.fullmatch(m) else "(not shown)" for m in unknown)
+    message = f"unknown run mode {shown}: Infisical stops at start-up (known: {', '.join(RUN_MODES)})"
+    return [EnvProblem(modes.line, "INFISICAL_RUN_MODES", message)]
+
+
 def check_assignments(assignments: Sequence[EnvAssignment]) -> list[EnvProblem]:
     """Infisical's start-up validation of its Redis variables, given as assignments in file order."""
     problems: list[EnvProblem] = []
@@ -119,20 +157,31 @@ def check_assignments(assignments: Sequence[EnvAssignment]) -> list[EnvProblem]:
             hint = f"; did you mean {close[0]}?" if close else ""
             problems.append(EnvProblem(assignment.line, name, f"not read by Infisical{hint}"))
         latest[name] = assignment
+    problems += _run_mode_problems(latest)
     # Infisical trims every value and treats an empty one as unset.
     latest = {n: a for n, a in latest.items() if n in ENV_VAR_NAMES and a.value.strip()}
     for name, assignment in latest.items():
+        if interpolated(assignment.value):
+            continue  # docker compose fills in ${...}: the value is unknown here
         for message in _value_problems(env_var(name), assignment.value.strip()):
             problems.append(EnvProblem(assignment.line, name, message))
     if not any(name in latest for name in CONNECTION_VARS):
         problems.append(EnvProblem(0, "", MISSING_CONNECTION))
     problems += _precedence_problems(latest)
+    problems += _read_replica_problems(latest)
     return sorted(problems, key=lambda p: p.line)
+
+
+def infisical_variable(name: str) -> bool:
+    """A variable of Infisical's Redis configuration: the `.env` quoting rules are judged on these only (the
+    other variables of Infisical's own `.env.example` use compose interpolation on purpose)."""
+    return name.startswith("REDIS_") or name in ENV_VAR_NAMES
 
 
 @predicate("env.infisical-startup", EnvFacts)
 def _startup(env: EnvFacts) -> Iterator[Hit]:
-    problems = [*env.parse_problems, *check_assignments(env.assignments)]
+    quoting = [p for p in env.parse_problems if not p.name or infisical_variable(p.name)]
+    problems = [*quoting, *check_assignments(env.assignments)]
     for problem in sorted(problems, key=lambda p: p.line):
         message = f"{problem.name}: {problem.message}" if problem.name else problem.message
         yield Hit(env.locate(problem.line), message)
@@ -153,3 +202,55 @@ def check_infisical_env(text: str) -> list[EnvProblem]:
 
     parsed = parse_dotenv(text)
     return sorted([*parsed.problems, *check_assignments(parsed.assignments)], key=lambda p: p.line)
+
+
+def _password_of(assignment: EnvAssignment) -> str | None:
+    """The password a variable sets (inside a URL too); None when it sets none or compose fills it in."""
+    from generator.rules.charts import url_password
+
+    value = assignment.value.strip()
+    if not value or interpolated(value):
+        return None
+    if assignment.name == "REDIS_URL":
+        return url_password(value) or None
+    return value if assignment.name in SECRET_ENV_VARS else None
+
+
+@predicate("auth.password-strength", EnvFacts)
+def _env_strength(env: EnvFacts) -> Iterator[Hit]:
+    from generator.rules.charts import published
+    from generator.rules.config import STRONG_PASSWORD
+
+    for name, assignment in env.latest().items():
+        password = _password_of(assignment)
+        if password is None or PLACEHOLDER_PREFIX in password or published(password):
+            continue
+        if not STRONG_PASSWORD.fullmatch(password):
+            what = "the password in REDIS_URL" if name == "REDIS_URL" else name
+            yield Hit(env.locate(assignment.line), f"{what} is not 32+ letters and digits")
+
+
+@predicate("auth.required", EnvFacts)
+def _env_auth_required(env: EnvFacts) -> Iterator[Hit]:
+    latest = {n: a for n, a in env.latest().items() if a.value.strip()}
+    url = latest.get("REDIS_URL")
+    if url is not None:
+        if not interpolated(url.value) and "://" in url.value and _password_of(url) is None:
+            yield Hit(env.locate(url.line), "REDIS_URL has no password: the Redis it names requires none")
+        return
+    hosts = latest.get("REDIS_CLUSTER_HOSTS") or latest.get("REDIS_SENTINEL_HOSTS")
+    if hosts is not None and "REDIS_PASSWORD" not in latest:
+        yield Hit(env.locate(hosts.line), f"{hosts.name} is set but no REDIS_PASSWORD: the data nodes require none")
+
+
+@predicate("env.run-modes", EnvFacts)
+def _run_modes(env: EnvFacts) -> Iterator[Hit]:
+    modes = env.latest().get("INFISICAL_RUN_MODES")
+    if modes is None or not modes.value.strip() or interpolated(modes.value):
+        return
+    if WORKER_MODE not in {m.strip() for m in modes.value.split(",")}:
+        yield Hit(
+            env.locate(modes.line),
+            f"INFISICAL_RUN_MODES has no {WORKER_MODE}: jobs queue up in Redis with nothing consuming them, "
+            "unless another set of instances runs the workers",
+        )

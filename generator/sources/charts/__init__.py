@@ -1,0 +1,97 @@
+"""Source: Helm values files and Kubernetes Secrets.
+
+A values file is identified positively (``identify``) as Bitnami ``redis`` / ``redis-cluster`` / ``valkey``,
+``redis-ha`` or Infisical's chart (its ``redis:`` section), then turned into three kinds of subject: the values
+as written (``ChartValues``: unknown keys, volumes, architecture, images), the redis.conf the data pods would run
+(``EffectiveConfig``, at the line and column where each setting is written) and the server image
+(``ImageReference``). What a pod runs with when the values say nothing comes from ``schema/charts.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from generator.formats.yaml import YamlLoadError, parse_yaml
+from generator.schema.charts import ChartFacts
+from generator.schema.secrets import is_secret_env, secret_values
+from generator.schema.versions import ServerTarget, match_target
+from generator.shapes.chart import ChartValues
+from generator.shapes.config import EffectiveConfig
+from generator.shapes.finding import Location, rule_finding
+from generator.shapes.image import ImageReference
+from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
+from generator.sources.charts.config import Reader, auth_on, section_at, settings
+from generator.sources.charts.identify import identify
+from generator.sources.charts.secret import secret_env
+
+CHART_MANAGED_RULES = frozenset({"network.exposed", "tls.ca", "auth.sentinel-rewrite"})
+"""Not judged: the chart writes these settings itself."""
+
+
+def read_helm(path: Path, display: str, target: ServerTarget | None = None) -> SourceResult:
+    return helm_from_text(read_text(path, display), display, target)
+
+
+def _image(chart: ChartFacts, reader: Reader) -> ImageReference | None:
+    """The server image when the values set its tag; without one the chart's own pinned tag runs."""
+    slot = chart.images[0] if chart.images else None
+    image = reader.get(slot.path) if slot else None
+    if slot is None or not isinstance(image, dict):
+        return None
+    tag = image.get("tag")
+    if isinstance(tag, bool) or not isinstance(tag, str | int | float) or not str(tag):
+        return None
+    repository = image.get("repository")
+    name = repository if isinstance(repository, str) and repository else slot.default_repository
+    return ImageReference(f"{name}:{tag}", reader.at((*slot.path, "tag")))
+
+
+def _target(chart: ChartFacts, image: ImageReference | None) -> ServerTarget | None:
+    matched = image.line if image is not None else None
+    if matched is not None:
+        return matched.requested or matched.line
+    if image is None and chart.default_line is not None:
+        return match_target(ServerTarget("redis", *chart.default_line)).line
+    return None
+
+
+def helm_from_text(text: str, display: str, target: ServerTarget | None = None) -> SourceResult:
+    """``target`` (``check --redis-version``) wins over the line the values' image names."""
+    try:
+        document = parse_yaml(text)
+    except YamlLoadError as error:
+        raise InputError(
+            rule_finding("schema.yaml", Location(display, error.line, error.column), error.reason)
+        ) from None
+    result = SourceResult(ignored=inline_ignores(text))
+    data: Any = document.data
+    if isinstance(data, dict) and data.get("kind") == "Secret":
+        env = secret_env(Reader(document, text, display))
+        result.subjects.append(env)
+        result.secrets |= {a.value for a in env.assignments if is_secret_env(a.name) and a.value}
+        return result
+    found = identify(data, display)
+    chart, base = found.chart, found.base
+    reader = Reader(document, text, display, base)
+    result.subjects.append(ChartValues(display, document, chart, base, found.keys))
+    if base and reader.get(("enabled",)) is False:
+        return result  # Infisical's bundled Redis is off: its Redis is judged elsewhere
+    absent = section_at(chart, reader)
+    found_settings = settings(chart, reader, absent)
+    result.secrets |= {v for s in found_settings for v in secret_values(s.name, s.args)}
+    not_judged = set(CHART_MANAGED_RULES)
+    absent_at: dict[str, Location] = {}
+    if not auth_on(chart, reader):
+        switch = chart.password_enabled
+        absent_at["requirepass"] = reader.at(switch, key=True) if reader.written(switch) else absent
+    else:
+        not_judged.add("auth.required")  # the chart sets a password (a random one when none is given)
+    image = _image(chart, reader)
+    if image is not None:
+        result.subjects.append(image)
+    cfg = EffectiveConfig.of(
+        found_settings, absent, target=target or _target(chart, image), absent_at=absent_at, not_judged=not_judged
+    )
+    result.subjects.append(cfg)
+    return result

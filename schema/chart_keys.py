@@ -1,0 +1,1068 @@
+"""Key paths of the Helm charts `check` knows, as indented trees (one key a line, children two spaces deeper).
+
+Read off each chart's own ``values.yaml`` (Bitnami ``redis`` 18.14.0, 18.14.1 and 23.1.1, ``redis-cluster``
+13.0.5, Infisical's ``infisical-standalone`` 1.7.5). A key with no children below it holds a scalar, a list or
+a free-form map: nothing under it is checked. In the ``redis`` tree, `` @23`` marks a key only the 23.x line has
+and `` @18`` one only the 18.x line has (with everything under it). ``tests/test_chart_keys.py`` compares the trees
+with the charts' files when ``../shared/reference`` is there.
+"""
+
+BITNAMI_REDIS = """
+architecture
+auth
+  acl @23
+    enabled
+    sentinel
+    userSecret
+    users
+  enabled
+  existingSecret
+  existingSecretPasswordKey
+  password
+  sentinel
+  usePasswordFileFromSecret @23
+  usePasswordFiles
+clusterDomain
+commonAnnotations
+commonConfiguration
+commonLabels
+configmapChecksumAnnotations @23
+diagnosticMode
+  args
+  command
+  enabled
+existingConfigmap
+extraDeploy
+fullnameOverride
+global
+image
+  debug
+  digest
+  pullPolicy
+  pullSecrets
+  registry
+  repository
+  tag
+kubeVersion
+kubectl @23
+  command
+  containerSecurityContext
+    allowPrivilegeEscalation
+    capabilities
+      drop
+    enabled
+    readOnlyRootFilesystem
+    runAsGroup
+    runAsNonRoot
+    runAsUser
+    seLinuxOptions
+    seccompProfile
+      type
+  image
+    digest
+    pullPolicy
+    pullSecrets
+    registry
+    repository
+    tag
+  resources
+    limits
+    requests
+master
+  affinity
+  annotations @23
+  args
+  automountServiceAccountToken
+  command
+  configuration
+  containerPorts
+    redis
+  containerSecurityContext
+    allowPrivilegeEscalation
+    capabilities
+      drop
+    enabled
+    readOnlyRootFilesystem @23
+    runAsGroup
+    runAsNonRoot
+    runAsUser
+    seLinuxOptions
+    seccompProfile
+      type
+  count
+  customLivenessProbe
+  customReadinessProbe
+  customStartupProbe
+  disableCommands
+  dnsConfig
+  dnsPolicy
+  enableServiceLinks
+  extraEnvVars
+  extraEnvVarsCM
+  extraEnvVarsSecret
+  extraFlags
+  extraPodSpec @23
+  extraVolumeMounts
+  extraVolumes
+  hostAliases
+  initContainers
+  kind
+  lifecycleHooks
+  livenessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  minReadySeconds
+  nodeAffinityPreset
+    key
+    type
+    values
+  nodeSelector
+  pdb @23
+    create
+    maxUnavailable
+    minAvailable
+  persistence
+    accessModes
+    annotations
+    dataSource
+    enabled
+    existingClaim
+    labels
+    medium
+    path
+    selector
+    size
+    sizeLimit
+    storageClass
+    subPath
+    subPathExpr
+  persistentVolumeClaimRetentionPolicy
+    enabled
+    whenDeleted
+    whenScaled
+  podAffinityPreset
+  podAnnotations
+  podAntiAffinityPreset
+  podLabels
+  podSecurityContext
+    enabled
+    fsGroup
+    fsGroupChangePolicy
+    supplementalGroups
+    sysctls
+  preExecCmds
+  priorityClassName
+  readinessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  resources
+  resourcesPreset
+  revisionHistoryLimit @23
+  schedulerName
+  service
+    annotations
+    clusterIP
+    externalIPs
+    externalTrafficPolicy
+    extraPorts
+    internalTrafficPolicy
+    loadBalancerClass
+    loadBalancerIP
+    loadBalancerSourceRanges
+    nodePorts
+      redis
+    portNames @23
+      redis
+    ports
+      redis
+    sessionAffinity
+    sessionAffinityConfig
+    type
+  serviceAccount
+    annotations
+    automountServiceAccountToken
+    create
+    name
+  shareProcessNamespace
+  sidecars
+  startupProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  terminationGracePeriodSeconds
+  tolerations
+  topologySpreadConstraints
+  updateStrategy
+    type
+metrics
+  command
+  containerPorts
+    http
+  containerSecurityContext
+    allowPrivilegeEscalation
+    capabilities
+      drop
+    enabled
+    readOnlyRootFilesystem @23
+    runAsGroup
+    runAsNonRoot
+    runAsUser
+    seLinuxOptions
+    seccompProfile
+      type
+  customLivenessProbe
+  customReadinessProbe
+  customStartupProbe
+  enabled
+  extraArgs
+  extraEnvVars
+  extraVolumeMounts
+  extraVolumes
+  image
+    digest
+    pullPolicy
+    pullSecrets
+    registry
+    repository
+    tag
+  livenessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  podAnnotations
+    prometheus.io/port
+    prometheus.io/scrape
+  podLabels
+  podMonitor
+    additionalEndpoints
+    additionalLabels
+    enabled
+    honorLabels
+    interval
+    metricRelabelings
+    namespace
+    podTargetLabels
+    port
+    relabelings @23
+    relabellings
+    sampleLimit
+    scrapeTimeout
+    targetLimit
+    tlsConfig @23
+  prometheusRule
+    additionalLabels
+    enabled
+    namespace
+    rules
+  readinessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  redisTargetHost
+  resources
+  resourcesPreset
+  service
+    annotations
+    clusterIP
+    enabled
+    externalTrafficPolicy
+    extraPorts
+    loadBalancerClass
+    loadBalancerIP
+    loadBalancerSourceRanges
+    ports
+      http
+    type
+  serviceMonitor
+    additionalEndpoints
+    additionalLabels
+    enabled
+    honorLabels
+    interval
+    metricRelabelings
+    namespace
+    podTargetLabels
+    port
+    relabelings @23
+    relabellings
+    sampleLimit
+    scrapeTimeout
+    targetLimit
+    tlsConfig @23
+  startupProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+nameOverride
+nameResolutionThreshold
+nameResolutionTimeout
+namespaceOverride
+networkPolicy
+  allowExternal
+  allowExternalEgress
+  enabled
+  extraEgress
+  extraIngress
+  ingressNSMatchLabels
+  ingressNSPodMatchLabels
+  metrics
+    allowExternal
+    ingressNSMatchLabels
+    ingressNSPodMatchLabels
+pdb
+  create @18
+  maxUnavailable @18
+  minAvailable @18
+podSecurityPolicy
+  create
+  enabled
+rbac
+  create
+  rules
+replica
+  affinity
+  annotations @23
+  args
+  automountServiceAccountToken
+  autoscaling
+    enabled
+    maxReplicas
+    minReplicas
+    targetCPU
+    targetMemory
+  command
+  configuration
+  containerPorts
+    redis
+  containerSecurityContext
+    allowPrivilegeEscalation
+    capabilities
+      drop
+    enabled
+    readOnlyRootFilesystem @23
+    runAsGroup
+    runAsNonRoot
+    runAsUser
+    seLinuxOptions
+    seccompProfile
+      type
+  customLivenessProbe
+  customReadinessProbe
+  customStartupProbe
+  disableCommands
+  dnsConfig
+  dnsPolicy
+  enableServiceLinks
+  externalMaster
+    enabled
+    host
+    port
+  extraEnvVars
+  extraEnvVarsCM
+  extraEnvVarsSecret
+  extraFlags
+  extraPodSpec @23
+  extraVolumeMounts
+  extraVolumes
+  hostAliases
+  initContainers
+  kind
+  lifecycleHooks
+  livenessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  minReadySeconds
+  nodeAffinityPreset
+    key
+    type
+    values
+  nodeSelector
+  pdb @23
+    create
+    maxUnavailable
+    minAvailable
+  persistence
+    accessModes
+    annotations
+    dataSource
+    enabled
+    existingClaim
+    labels
+    medium
+    path
+    selector
+    size
+    sizeLimit
+    storageClass
+    subPath
+    subPathExpr
+  persistentVolumeClaimRetentionPolicy
+    enabled
+    whenDeleted
+    whenScaled
+  podAffinityPreset
+  podAnnotations
+  podAntiAffinityPreset
+  podLabels
+  podManagementPolicy
+  podSecurityContext
+    enabled
+    fsGroup
+    fsGroupChangePolicy
+    supplementalGroups
+    sysctls
+  preExecCmds
+  priorityClassName
+  readinessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  replicaCount
+  resources
+  resourcesPreset
+  revisionHistoryLimit @23
+  schedulerName
+  service
+    annotations
+    clusterIP
+    externalTrafficPolicy
+    extraPorts
+    internalTrafficPolicy
+    loadBalancerClass
+    loadBalancerIP
+    loadBalancerSourceRanges
+    nodePorts
+      redis
+    ports
+      redis
+    sessionAffinity
+    sessionAffinityConfig
+    type
+  serviceAccount
+    annotations
+    automountServiceAccountToken
+    create
+    name
+  shareProcessNamespace
+  sidecars
+  startupProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  terminationGracePeriodSeconds
+  tolerations
+  topologySpreadConstraints
+  updateStrategy
+    type
+secretAnnotations
+secretChecksumAnnotations @23
+sentinel
+  annotations
+  args
+  automateClusterRecovery
+  command
+  configuration
+  containerPorts
+    sentinel
+  containerSecurityContext
+    allowPrivilegeEscalation
+    capabilities
+      drop
+    enabled
+    readOnlyRootFilesystem @23
+    runAsGroup
+    runAsNonRoot
+    runAsUser
+    seLinuxOptions
+    seccompProfile
+      type
+  customLivenessProbe
+  customReadinessProbe
+  customStartupProbe
+  downAfterMilliseconds
+  enableServiceLinks
+  enabled
+  externalAccess @23
+    enabled
+    service
+      annotations
+      loadBalancerClass
+      loadBalancerIP
+      loadBalancerIPAnnotaion
+      loadBalancerSourceRanges
+      redisPort
+      sentinelPort
+      type
+  externalMaster
+    enabled
+    host
+    port
+  extraEnvVars
+  extraEnvVarsCM
+  extraEnvVarsSecret
+  extraPodSpec @23
+  extraVolumeMounts
+  extraVolumes
+  failoverTimeout
+  getMasterTimeout
+  image
+    debug
+    digest
+    pullPolicy
+    pullSecrets
+    registry
+    repository
+    tag
+  lifecycleHooks
+  livenessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  masterService @23
+    annotations
+    clusterIP
+    enabled
+    externalTrafficPolicy
+    extraPorts
+    loadBalancerClass
+    loadBalancerIP
+    loadBalancerSourceRanges
+    nodePorts
+      redis
+    ports
+      redis
+    sessionAffinity
+    sessionAffinityConfig
+    type
+  masterSet
+  parallelSyncs
+  persistence
+    accessModes
+    annotations
+    dataSource
+    enabled
+    labels
+    medium
+    selector
+    size
+    sizeLimit
+    storageClass
+  persistentVolumeClaimRetentionPolicy
+    enabled
+    whenDeleted
+    whenScaled
+  preExecCmds
+  quorum
+  readinessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  redisShutdownWaitFailover
+  replicaSyncCheck @23
+  resources
+  resourcesPreset
+  service
+    annotations
+    clusterIP
+    createMaster @23
+    externalTrafficPolicy
+    extraPorts
+    headless
+      annotations
+      extraPorts @23
+    loadBalancerClass
+    loadBalancerIP
+    loadBalancerSourceRanges
+    nodePorts
+      redis
+      sentinel
+    ports
+      redis
+      sentinel
+    sessionAffinity
+    sessionAffinityConfig
+    type
+  startupProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  terminationGracePeriodSeconds
+serviceAccount
+  annotations
+  automountServiceAccountToken
+  create
+  name
+serviceBindings
+  enabled
+sysctl
+  command
+  enabled
+  image
+    digest
+    pullPolicy
+    pullSecrets
+    registry
+    repository
+    tag
+  mountHostSys
+  resources
+  resourcesPreset
+tls
+  authClients
+  autoGenerated
+  certCAFilename
+  certFilename
+  certKeyFilename
+  certificatesSecret
+  dhParamsFilename
+  enabled
+  existingSecret
+useExternalDNS
+  additionalAnnotations
+  annotationKey
+  enabled
+  suffix
+useHostnames
+volumePermissions
+  containerSecurityContext
+    runAsUser
+    seLinuxOptions
+  enabled
+  extraEnvVars @23
+  image
+    digest
+    pullPolicy
+    pullSecrets
+    registry
+    repository
+    tag
+  resources
+  resourcesPreset
+"""
+"""Bitnami ``redis`` 18.x to 23.x (the layout since 14.0)."""
+
+BITNAMI_REDIS_CLUSTER = """
+cluster
+  externalAccess
+    enabled
+    hostMode
+    service
+      annotations
+      disableLoadBalancerIP
+      loadBalancerClass
+      loadBalancerIP
+      loadBalancerIPAnnotaion
+      loadBalancerSourceRanges
+      port
+      type
+  init
+  nodes
+  replicas
+  update
+    addNodes
+    currentNumberOfNodes
+    currentNumberOfReplicas
+    newExternalIPs
+clusterDomain
+commonAnnotations
+commonLabels
+containerSecurityContext
+  allowPrivilegeEscalation
+  capabilities
+    drop
+  enabled
+  privileged
+  readOnlyRootFilesystem
+  runAsGroup
+  runAsNonRoot
+  runAsUser
+  seLinuxOptions
+  seccompProfile
+    type
+diagnosticMode
+  args
+  command
+  enabled
+existingSecret
+existingSecretPasswordKey
+extraDeploy
+fullnameOverride
+global
+image
+  debug
+  digest
+  pullPolicy
+  pullSecrets
+  registry
+  repository
+  tag
+metrics
+  containerPorts
+    http
+  containerSecurityContext
+    allowPrivilegeEscalation
+    capabilities
+      drop
+    enabled
+    privileged
+    readOnlyRootFilesystem
+    runAsGroup
+    runAsNonRoot
+    runAsUser
+    seLinuxOptions
+    seccompProfile
+      type
+  enabled
+  extraArgs
+  extraEnvVars
+  image
+    digest
+    pullPolicy
+    pullSecrets
+    registry
+    repository
+    tag
+  podAnnotations
+    prometheus.io/port
+    prometheus.io/scrape
+  podLabels
+  priorityClassName
+  prometheusRule
+    additionalLabels
+    enabled
+    namespace
+    rules
+  resources
+  resourcesPreset
+  service
+    annotations
+    clusterIP
+    labels
+    loadBalancerClass
+    loadBalancerIP
+    ports
+      appProtocol
+      http
+    type
+  serviceMonitor
+    annotations
+    enabled
+    interval
+    jobLabel
+    labels
+    metricRelabelings
+    namespace
+    relabelings
+    scrapeTimeout
+    selector
+nameOverride
+namespaceOverride
+networkPolicy
+  allowExternal
+  allowExternalEgress
+  enabled
+  extraEgress
+  extraIngress
+  ingressNSMatchLabels
+  ingressNSPodMatchLabels
+password
+pdb
+  create
+  maxUnavailable
+  minAvailable
+persistence
+  accessModes
+  annotations
+  enabled
+  labels
+  matchExpressions
+  matchLabels
+  path
+  size
+  storageClass
+  subPath
+persistentVolumeClaimRetentionPolicy
+  enabled
+  whenDeleted
+  whenScaled
+podDisruptionBudget
+podSecurityContext
+  enabled
+  fsGroup
+  fsGroupChangePolicy
+  supplementalGroups
+  sysctls
+podSecurityPolicy
+  create
+rbac
+  create
+  role
+    rules
+redis
+  affinity
+  args
+  automountServiceAccountToken
+  command
+  configmap
+  containerPorts
+    bus
+    redis
+  customLivenessProbe
+  customReadinessProbe
+  customStartupProbe
+  defaultConfigOverride
+  extraEnvVars
+  extraEnvVarsCM
+  extraEnvVarsSecret
+  extraVolumeMounts
+  extraVolumes
+  hostAliases
+  hostNetwork
+  initContainers
+  lifecycleHooks
+  livenessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  nodeAffinityPreset
+    key
+    type
+    values
+  nodeSelector
+  podAffinityPreset
+  podAnnotations
+  podAntiAffinityPreset
+  podLabels
+  podManagementPolicy
+  priorityClassName
+  readinessProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  resources
+  resourcesPreset
+  schedulerName
+  shareProcessNamespace
+  sidecars
+  startupProbe
+    enabled
+    failureThreshold
+    initialDelaySeconds
+    path
+    periodSeconds
+    successThreshold
+    timeoutSeconds
+  terminationGracePeriodSeconds
+  tolerations
+  topologySpreadConstraints
+  updateStrategy
+    rollingUpdate
+      partition
+    type
+  useAOFPersistence
+service
+  annotations
+  clusterIP
+  externalTrafficPolicy
+  extraPorts
+  headless
+    annotations
+  labels
+  loadBalancerClass
+  loadBalancerIP
+  loadBalancerSourceRanges
+  nodePorts
+    redis
+  ports
+    redis
+  sessionAffinity
+  sessionAffinityConfig
+  type
+serviceAccount
+  annotations
+  automountServiceAccountToken
+  create
+  name
+serviceBindings
+  enabled
+sysctlImage
+  command
+  containerSecurityContext
+    enabled
+    privileged
+    runAsUser
+    seLinuxOptions
+  digest
+  enabled
+  mountHostSys
+  pullPolicy
+  pullSecrets
+  registry
+  repository
+  resources
+  resourcesPreset
+  tag
+tls
+  authClients
+  autoGenerated
+  certCAFilename
+  certFilename
+  certKeyFilename
+  certificatesSecret
+  dhParamsFilename
+  enabled
+  existingSecret
+updateJob
+  activeDeadlineSeconds
+  affinity
+  annotations
+  args
+  automountServiceAccountToken
+  command
+  extraEnvVars
+  extraEnvVarsCM
+  extraEnvVarsSecret
+  extraVolumeMounts
+  extraVolumes
+  helmHook
+  hostAliases
+  initContainers
+  nodeAffinityPreset
+    key
+    type
+    values
+  nodeSelector
+  podAffinityPreset
+  podAnnotations
+  podAntiAffinityPreset
+  podLabels
+  priorityClassName
+  resources
+  resourcesPreset
+  tolerations
+usePassword
+usePasswordFiles
+volumePermissions
+  containerSecurityContext
+    enabled
+    privileged
+    runAsUser
+    seLinuxOptions
+  enabled
+  image
+    digest
+    pullPolicy
+    pullSecrets
+    registry
+    repository
+    tag
+  resources
+  resourcesPreset
+"""
+"""Bitnami ``redis-cluster`` 13.x."""
+
+INFISICAL = """
+fullnameOverride
+gateway
+infisical
+  affinity
+  autoBootstrap
+    credentialSecret
+      name
+    enabled
+    image
+      tag
+    organization
+    secretDestination
+      name
+      namespace
+    secretTemplate
+  autoDatabaseSchemaMigration
+  databaseSchemaMigrationJob
+    image
+      pullPolicy
+      repository
+      tag
+  deploymentAnnotations
+  enabled
+  env
+  extraVolumeMounts
+  extraVolumes
+  fullnameOverride
+  image
+    imagePullSecrets
+    pullPolicy
+    repository
+    tag
+  kubeSecretRef
+  name
+  nodeSelector
+  podAnnotations
+  replicaCount
+  resources
+    limits
+      memory
+    requests
+      cpu
+  service
+    annotations
+    nodePort
+    type
+  serviceAccount
+    annotations
+    create
+    name
+  tolerations
+  topologySpreadConstraints
+ingress
+nameOverride
+postgresql
+redis
+"""
+"""Infisical's ``infisical-standalone`` chart, less its subcharts' sections (``redis`` is Bitnami ``redis`` 18.x;
+``postgresql``, ``ingress`` and ``gateway`` are not checked)."""
