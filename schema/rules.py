@@ -9,6 +9,7 @@ from __future__ import annotations
 from .chart_rules import CHART_RULES
 from .compose_rules import COMPOSE_RULES
 from .input_rules import INPUT_RULES
+from .monitoring_rules import MONITORING_RULES
 from .rule import ALL_SCOPES, Rule, Scope, Severity
 from .server_rules import SERVER_RULES
 from .versions import SUPPORTED_TARGETS
@@ -333,7 +334,7 @@ CATALOGUE: tuple[Rule, ...] = (
     ),
 )
 
-RULES: tuple[Rule, ...] = (*CATALOGUE, *CHART_RULES, *COMPOSE_RULES, *SERVER_RULES, *INPUT_RULES)
+RULES: tuple[Rule, ...] = (*CATALOGUE, *CHART_RULES, *COMPOSE_RULES, *SERVER_RULES, *MONITORING_RULES, *INPUT_RULES)
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 
 __all__ = ["ALL_SCOPES", "RULES", "RULES_BY_ID", "Rule", "Scope", "Severity", "rule"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from generator.rules import REGISTRY
+from generator.schema.alerts import alerts_watching
 from generator.schema.project import rule_docs_url
 from generator.schema.rules import RULES, RULES_BY_ID, Scope
 from generator.shapes.chart import ChartValues
@@ -23,12 +24,14 @@ def test_rule_ids_are_unique_and_dotted() -> None:
 
 
 def test_every_rule_has_a_home_and_every_predicate_a_rule() -> None:
+    """A rule is judged by predicates, or raised by the sources (about the input itself), or, for a state
+    only a metrics pipeline sees (an exporter up, what the Sentinels see), by its Prometheus alerts."""
     assert set(REGISTRY) <= set(RULES_BY_ID)
     for rule in RULES:
         if rule.blocking:
             assert rule.id not in REGISTRY, f"{rule.id}: raised by sources, it needs no predicate"
-        else:
-            assert REGISTRY.get(rule.id), f"{rule.id}: no predicate"
+        elif not REGISTRY.get(rule.id):
+            assert rule.scopes == {Scope.SERVER} and alerts_watching(rule.id), f"{rule.id}: nothing judges it"
 
 
 def test_at_most_one_predicate_per_rule_and_kind_of_subject() -> None:

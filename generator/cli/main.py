@@ -47,8 +47,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except KeyboardInterrupt:
         return 130
-    except Exception as error:
+    except Exception as error:  # never a traceback: the failure is reported as a finding
+        import os
+
         from generator.judge import Run, crash_finding
 
+        if os.environ.get("INFISICAL_REDIS_DEBUG"):  # for contributors: the traceback after all
+            raise
         print_run(Run(findings=[crash_finding(args.command, error)]), getattr(args, "format", "text"))
         return Exit.USAGE

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.render.alerts import ARTIFACT_PURPOSE as ALERT_PURPOSE
 from generator.render.conf_model import Role, conf_files
 from generator.render.output import Example
 from generator.render.secrets import PLACEHOLDERS
@@ -35,6 +36,7 @@ ARTIFACT_PURPOSE: dict[str, str] = {
     "helm/infisical-redis.secret.yaml": "The Kubernetes Secret Infisical's chart loads its Redis variables from.",
 }
 """What each generated file that is not a Redis / Sentinel config is for."""
+ARTIFACT_PURPOSE.update(ALERT_PURPOSE)
 
 LANGUAGES: dict[str, str] = {".conf": "properties", ".env": "bash", ".yaml": "yaml", ".json": "json"}
 """Code-block language of an artifact by suffix, in the order example pages list them. Pygments has no

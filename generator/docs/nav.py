@@ -12,7 +12,7 @@ from generator.schema.rules import RULES
 NAV_FILE = "nav.yml"
 """Written to docs/reference/ with the pages; excluded from the site itself in mkdocs.yml."""
 
-START = ("install.md", "guides/existing-redis.md")
+START = ("install.md", "configurator.md", "guides/existing-redis.md")
 GUIDES = (
     "guides/docker-compose.md",
     "guides/kubernetes.md",
@@ -30,7 +30,7 @@ OPERATIONS = (
     "operations/upgrades.md",
     "operations/recovery.md",
 )
-REFERENCE = ("variables.md", "modes.md", "values-file.md", "sizing.md", "cli.md")
+REFERENCE = ("variables.md", "modes.md", "values-file.md", "sizing.md", "monitoring.md", "cli.md")
 
 
 def nav_yaml(example_names: list[str]) -> str:

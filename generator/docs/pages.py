@@ -8,6 +8,8 @@ from pathlib import Path
 from generator.docs.cli_help import cli_view
 from generator.docs.examples import example_view
 from generator.docs.modes import modes_view
+from generator.docs.monitoring import PAGE as MONITORING_PAGE
+from generator.docs.monitoring import monitoring_page
 from generator.docs.nav import NAV_FILE, nav_yaml
 from generator.docs.rules import rule_view
 from generator.docs.sizing import sizing_view
@@ -35,5 +37,6 @@ def reference_pages(root: Path, examples: list[Example], parser: argparse.Argume
         pages[f"rules/{rule.id}.md"] = render_template("docs/rule.md.j2", rule=rule_view(rule))
     for example in example_views:
         pages[f"examples/{example.name}.md"] = render_template("docs/example.md.j2", example=example)
+    pages[MONITORING_PAGE] = monitoring_page([example.name for example in example_views])
     pages[NAV_FILE] = nav_yaml([example.name for example in example_views])
     return dict(sorted(pages.items()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.render.alerts import alert_files
 from generator.render.compose import compose_files
 from generator.render.conf import conf_text
 from generator.render.conf_model import ConfFile, conf_files
@@ -46,6 +47,7 @@ def deployment_artifacts(dep: Deployment, source: str, secrets: SecretValues) ->
     files["infisical.env"] = infisical_env(dep, secrets)
     files.update(compose_files(dep))
     files.update(helm_files(dep, secrets))
+    files.update(alert_files(dep))
     files["values.schema.json"] = values_json_schema()
     return dict(sorted(files.items()))
 

@@ -3,7 +3,18 @@
 Importing this package registers every predicate; ``judge`` runs them on the subjects a source gives.
 """
 
-from generator.rules import arity, charts, compose, config, deployment, env, image, live, values  # noqa: F401 -- registers the predicates
+from generator.rules import (  # noqa: F401 -- importing them registers the predicates
+    arity,
+    charts,
+    compose,
+    config,
+    deployment,
+    env,
+    image,
+    live,
+    monitoring,
+    values,
+)
 from generator.rules.engine import REGISTRY, Hit, judge, predicate, predicates_of
 
 __all__ = ["REGISTRY", "Hit", "judge", "predicate", "predicates_of"]
