@@ -42,6 +42,8 @@ class Oracle:
     table: DirectiveTable
     settings: tuple[tuple[str, str], ...]
     """``CONFIG GET *`` of a server started with no config file."""
+    url: str
+    """That server, running while the module's tests run."""
 
 
 @pytest.fixture(scope="module", params=ALL_TARGETS)
@@ -57,7 +59,7 @@ def oracle(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         server = factory(target, "")  # defaults: save and client-output-buffer-limit hold several words
         with ServerConnection.open(RedisURL.parse(server.url())) as conn:
             settings = tuple(string_pairs(conn.command("CONFIG", "GET", "*")))
-        yield Oracle(target, binary, line, table, settings)
+        yield Oracle(target, binary, line, table, settings, server.url())
     finally:
         factory.stop_all()
 
@@ -181,3 +183,9 @@ def test_trailing_comment_is_refused(oracle: Oracle, tmp_path: Path) -> None:
         assert result.ok  # 6.2 ignores the line silently, and snapshots are off
     else:
         assert "Invalid save parameters" in result.output
+
+
+def test_audit_judges_the_server_as_its_line(oracle: Oracle, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out, err = run_main(capsys, "audit", "--url", oracle.url, "--format", "text")
+    assert f"{oracle.line.title} (" in out + err
+    assert not [line for line in (out + err).splitlines() if " version." in line]
