@@ -20,6 +20,7 @@ from tests.support import ROOT, Position, expected_exit, expected_findings, repo
 CORPUS = ROOT / "tests/examples/compose"
 SAMPLES = sorted(p for p in CORPUS.rglob("*") if p.suffix in (".yml", ".yaml") and "services:" in p.read_text())
 EXPECT_IN = re.compile(r"^# expect-in: (\S+) (\d+):(\d+) (error|warning) (\S+)$", re.M)
+MANDATORY = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*):?\?")
 NOT_COMPOSE = "# not valid compose:"
 """A sample that docker-compose itself refuses on purpose says so (and why) in this comment."""
 
@@ -61,6 +62,7 @@ def test_docker_compose_accepts_the_sample(path: Path) -> None:
     if binary is None:
         missing("docker-compose not found; install it with: apt-get install docker-compose")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "POSTGRES_"))}
+    env |= {name: "x" * 40 for name in MANDATORY.findall(path.read_text())}  # ${NAME:?message}
     args = [binary, "-f", path.name, "config", "-q"]
     result = subprocess.run(args, capture_output=True, text=True, check=False, env=env, cwd=path.parent)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,11 +8,12 @@ import ipaddress
 from collections.abc import Iterator
 
 from generator.rules.engine import Hit, predicate
-from generator.shapes.compose import ComposeFile, ComposeService
+from generator.shapes.compose import ComposeFile, ComposeService, SentinelMonitor
+from generator.shapes.finding import Location
+from generator.sources.compose_env import STAND_IN_HOST
 from generator.sources.compose_layout import on_volume
 
 _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
-_STAND_IN_HOST = "known-at-run-time"
 
 
 def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -20,6 +21,11 @@ def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
         return None
+
+
+def _service_like(host: str) -> bool:
+    """A name a compose network could resolve (not an IP address, not a domain name, not loopback)."""
+    return _ip(host) is None and "." not in host and host.lower() not in _LOOPBACK_NAMES and host != STAND_IN_HOST
 
 
 def _servers(compose: ComposeFile) -> list[ComposeService]:
@@ -59,7 +65,7 @@ def _volume(compose: ComposeFile) -> Iterator[Hit]:
         yield Hit(
             service.data_dir_at or service.where,
             f"service {service.name}: the data directory {service.data_dir} is on no named volume or bind mount"
-            f"{declared}: a re-created container or task starts Redis empty",
+            f"{declared}: a re-created container or task starts the server empty",
         )
 
 
@@ -79,7 +85,7 @@ def _redis_host(compose: ComposeFile) -> Iterator[Hit]:
     for backend in compose.of_role("infisical"):
         for host, where in backend.redis_hosts:
             address = _ip(host)
-            if host == _STAND_IN_HOST or backend.network_mode == "host":
+            if host == STAND_IN_HOST or backend.network_mode == "host":
                 continue
             if host.lower() in _LOOPBACK_NAMES or (address is not None and address.is_loopback):
                 yield Hit(
@@ -105,10 +111,10 @@ def _shares_network(one: ComposeService, other: ComposeService) -> bool:
 @predicate("network.shared", ComposeFile)
 def _shared(compose: ComposeFile) -> Iterator[Hit]:
     for backend in compose.of_role("infisical"):
-        named = [compose.by_name(host) for host, _ in backend.redis_hosts]
+        named = [compose.by_name(host) for host, _ in backend.redis_hosts if _service_like(host)]
         targets = [s for s in named if s is not None]
-        if not backend.redis_hosts or any(host == _STAND_IN_HOST for host, _ in backend.redis_hosts):
-            targets = _servers(compose)
+        if not backend.redis_hosts or None in named or any(h == STAND_IN_HOST for h, _ in backend.redis_hosts):
+            targets = _servers(compose)  # unknown, or a name no service has: whichever it was meant to be
         for service in dict.fromkeys(targets):
             if service.role in ("redis", "sentinel") and not _shares_network(backend, service):
                 yield Hit(
@@ -119,46 +125,48 @@ def _shared(compose: ComposeFile) -> Iterator[Hit]:
                 )
 
 
-@predicate("sentinel.resolve-hostnames", ComposeFile)
-def _resolve_hostnames(compose: ComposeFile) -> Iterator[Hit]:
+def _monitors(compose: ComposeFile) -> dict[SentinelMonitor, list[str]]:
+    """Each ``sentinel monitor`` line once (three Sentinels often share one file), with the Sentinels running it."""
+    found: dict[tuple[Location, str], tuple[SentinelMonitor, list[str]]] = {}
     for sentinel in compose.of_role("sentinel"):
         for monitor in sentinel.monitors:
-            if not monitor.resolve_hostnames and _ip(monitor.host) is None:
-                yield Hit(
-                    monitor.where,
-                    f"service {sentinel.name} monitors host name {monitor.host!r} without "
-                    "'sentinel resolve-hostnames yes': the Sentinel does not start",
-                )
+            found.setdefault((monitor.where, monitor.host), (monitor, []))[1].append(sentinel.name)
+    return {monitor: names for monitor, names in found.values()}
+
+
+def _named(names: list[str]) -> str:
+    return f"service {names[0]}" if len(names) == 1 else f"services {', '.join(names)}"
+
+
+@predicate("sentinel.resolve-hostnames", ComposeFile)
+def _resolve_hostnames(compose: ComposeFile) -> Iterator[Hit]:
+    for monitor, names in _monitors(compose).items():
+        if not monitor.resolve_hostnames and _ip(monitor.host) is None:
+            message = (
+                f"{_named(names)}: sentinel monitor names host {monitor.host!r} without "
+                "'sentinel resolve-hostnames yes': the Sentinel does not start"
+            )
+            yield from (Hit(where, message) for where in monitor.places)
 
 
 @predicate("sentinel.monitor-replica", ComposeFile)
 def _monitor_replica(compose: ComposeFile) -> Iterator[Hit]:
-    for sentinel in compose.of_role("sentinel"):
-        for monitor in sentinel.monitors:
-            master = compose.by_name(monitor.host)
-            if master is not None and master.replicaof is not None:
-                yield Hit(
-                    monitor.where,
-                    f"service {sentinel.name} monitors {monitor.host}, a replica of {master.replicaof}: name the "
-                    "master",
-                )
+    for monitor, names in _monitors(compose).items():
+        master = compose.by_name(monitor.host)
+        if master is not None and master.replicaof is not None:
+            message = f"{_named(names)}: {monitor.host} is a replica of {master.replicaof}: monitor the master"
+            yield from (Hit(where, message) for where in monitor.places)
 
 
 @predicate("sentinel.replicas", ComposeFile)
 def _replicas(compose: ComposeFile) -> Iterator[Hit]:
-    for sentinel in compose.of_role("sentinel"):
-        for monitor in sentinel.monitors:
-            master = compose.by_name(monitor.host)
-            if master is None or master.role != "redis" or master.replicaof is not None:
-                continue
-            replicas = [
-                s
-                for s in compose.of_role("redis")
-                if s.replicaof is not None and compose.by_name(s.replicaof) is master
-            ]
-            if not replicas:
-                yield Hit(
-                    monitor.where,
-                    f"service {sentinel.name} monitors {master.name}, and no service replicates from it: there is "
-                    "nothing to fail over to",
-                )
+    for monitor, names in _monitors(compose).items():
+        master = compose.by_name(monitor.host)
+        if master is None or master.role != "redis" or master.replicaof is not None:
+            continue
+        replicas = [
+            s for s in compose.of_role("redis") if s.replicaof is not None and compose.by_name(s.replicaof) is master
+        ]
+        if not replicas:
+            message = f"{_named(names)}: no service replicates from {master.name}: there is nothing to fail over to"
+            yield from (Hit(where, message) for where in monitor.places)

@@ -50,6 +50,8 @@ class EnvEntry:
     name: str
     value: str | None
     where: Location
+    raw: str = ""
+    """The value as written, interpolations included."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,12 @@ class SentinelMonitor:
     host: str
     where: Location
     resolve_hostnames: bool
+    mounted_at: Location | None = None
+    """The mount that brings the sentinel.conf holding the line, when it comes from a file (reported there too)."""
+
+    @property
+    def places(self) -> tuple[Location, ...]:
+        return (self.where,) if self.mounted_at is None else (self.where, self.mounted_at)
 
 
 @dataclass(frozen=True, eq=False)

@@ -16,17 +16,24 @@ import posixpath
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
+from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
 from generator.shapes.compose import ComposeFile, ComposeService, Mount, PasswordState, Role, SentinelMonitor
 from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
 from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
-from generator.sources.compose_command import Invocation, TextCursor, Word, command_words, find_invocation
-from generator.sources.compose_env import backend_env, bitnami_env, env_files, environment
+from generator.sources.compose_command import (
+    Invocation,
+    TextCursor,
+    Word,
+    command_words,
+    expand_shell,
+    find_invocation,
+)
+from generator.sources.compose_env import STAND_IN_HOST, backend_env, bitnami_env, env_files, environment
 from generator.sources.compose_layout import host_file, mounts, networks, ports
 
 TOP_LEVEL_KEYS = frozenset({"version", "services", "networks", "volumes", "configs", "secrets", "name", "include"})
@@ -85,6 +92,20 @@ def _image_kind(image: str) -> tuple[str, bool]:
     reference = image.split("@", 1)[0]
     name = reference.rsplit(":", 1)[0] if ":" in reference.rsplit("/", 1)[-1] else reference
     return name.lower(), "bitnami" in name.lower()
+
+
+def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location]]:
+    """The hosts a connection variable names; a host compose only knows at run time is the stand-in host."""
+    if variable == "REDIS_URL":
+        netloc = written.strip().partition("://")[2].split("/", 1)[0]
+        entries = [netloc.rpartition("@")[2]]
+    else:
+        entries = [e.strip() for e in written.split(",") if e.strip()]
+    found = []
+    for entry in entries:
+        host = entry.rsplit(":", 1)[0] if entry.count(":") == 1 or not entry.startswith("[") else entry
+        found.append((STAND_IN_HOST if "$" in host or not host else host, where))
+    return found
 
 
 class _Reader:
@@ -170,7 +191,7 @@ class _Reader:
         )
         if repository.endswith("infisical/infisical") or "infisical/infisical-" in repository:
             return self._backend(service, spec, at)
-        words = [*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")]
+        words = expand_shell([*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")], self.cursor)
         if bitnami and words and words[0].text.rsplit("/", 1)[-1] == "run.sh":
             words = words[1:]
         family = line.line.family if line is not None and line.line is not None else "redis"
@@ -191,17 +212,8 @@ class _Reader:
         self.result.secrets |= found.secrets
         hosts: list[tuple[str, Location]] = []
         for variable in ("REDIS_URL", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_HOSTS"):
-            if variable not in found.known:
-                continue
-            value, where = found.known[variable]
-            if variable == "REDIS_URL":
-                try:
-                    host = urlsplit(value.strip()).hostname
-                except ValueError:
-                    host = None
-                hosts += [(host, where)] if host else []
-            else:
-                hosts += [(e.strip().rsplit(":", 1)[0], where) for e in value.split(",") if e.strip()]
+            if variable in found.written:
+                hosts += _hosts(variable, *found.written[variable])
         return replace(service, role="infisical", redis_hosts=tuple(hosts), redis_env_known=True)
 
     def _server(
@@ -244,7 +256,10 @@ class _Reader:
         }
         target = service.line.line if service.line is not None else None
         kind: ConfigKind = "sentinel" if sentinel else "redis"
-        cfg = EffectiveConfig.of(settings, service.where, target=target, not_judged=not_judged, kind=kind)
+        absent_at = {"requirepass": service.where} if sentinel and conf is None else {}
+        cfg = EffectiveConfig.of(
+            settings, service.where, target=target, not_judged=not_judged, kind=kind, absent_at=absent_at
+        )
         self.result.subjects.append(cfg)
         if service.image and service.image_at is not None and "$" not in service.image:
             self.result.subjects.append(ImageReference(service.image, service.image_at))
@@ -253,7 +268,7 @@ class _Reader:
             shown = os.path.normpath(host)
             moved = [replace(s, where=mount.where) if s.where.file == shown else s for s in settings]
             self.result.subjects.append(replace(cfg, settings=tuple(moved), _index={}))
-        self.result.secrets |= {a for s in settings if s.secret for a in s.args if a}
+        self.result.secrets |= {value for s in settings for value in secret_values(s.name, s.args)}
         password = self._password(cfg, unknown, whole_unknown, password_unknown)
         last_port = cfg.last("port")
         if last_port is not None and last_port.value.isdigit():
@@ -262,7 +277,7 @@ class _Reader:
         if replica_of is not None and replica_of.args:
             replicaof = replica_of.args[0]
         data_dir, data_dir_at = self._data_dir(service, cfg, unknown, whole_unknown, bitnami, family, spec)
-        monitors = self._monitors(cfg) if sentinel else ()
+        monitors = self._monitors(cfg, conf) if sentinel else ()
         return replace(
             service,
             config=cfg,
@@ -339,10 +354,15 @@ class _Reader:
         return posixpath.normpath(posixpath.join(workdir, setting.value)), setting.where
 
     @staticmethod
-    def _monitors(cfg: EffectiveConfig) -> tuple[SentinelMonitor, ...]:
+    def _monitors(cfg: EffectiveConfig, conf: tuple[Mount, str] | None) -> tuple[SentinelMonitor, ...]:
         resolve = any(s.args[1:2] == ("yes",) for s in cfg.sentinel_lines("resolve-hostnames"))
+        mounted = None if conf is None else os.path.normpath(conf[1])
+
+        def mount_of(where: Location) -> Location | None:
+            return conf[0].where if conf is not None and where.file == mounted else None
+
         return tuple(
-            SentinelMonitor(s.args[1], s.args[2], s.where, resolve)
+            SentinelMonitor(s.args[1], s.args[2], s.where, resolve, mount_of(s.where))
             for s in cfg.sentinel_lines("monitor")
             if len(s.args) >= 3
         )

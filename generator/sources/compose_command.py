@@ -94,8 +94,7 @@ def _locate(words: list[str], cursor: TextCursor, start: int, shell: bool) -> li
 
 
 def command_words(value: object, positions: list[tuple[int, int]], cursor: TextCursor) -> list[Word]:
-    """The words of a ``command:`` / ``entrypoint:`` value (string, or list with each item's position); the
-    script of ``sh -c SCRIPT`` is split as the shell splits it, its words located inside the script."""
+    """The words of a ``command:`` / ``entrypoint:`` value (string, or list with each item's position)."""
     if isinstance(value, str):
         try:
             raw = shlex.split(value)
@@ -116,11 +115,12 @@ def command_words(value: object, positions: list[tuple[int, int]], cursor: TextC
             words.append(Word(text if unknown else text.replace("$$", "$"), cursor.location(here), here, unknown))
     else:
         return []
-    return _expand_shell(words, cursor)
+    return words
 
 
-def _expand_shell(words: list[Word], cursor: TextCursor) -> list[Word]:
-    """``sh -c SCRIPT ...`` -> the words of SCRIPT (its own words keep their places inside it)."""
+def expand_shell(words: list[Word], cursor: TextCursor) -> list[Word]:
+    """``sh -c SCRIPT ...`` (entrypoint and command together) -> the words of SCRIPT as the shell splits it,
+    each located inside the script; other words as they are."""
     if len(words) >= 3 and basename(words[0].text) in SHELLS and words[1].text.startswith("-") and "c" in words[1].text:
         script = words[2]
         try:

@@ -24,7 +24,8 @@ from generator.sources.base import InputError, Note, read_text
 from generator.sources.compose_command import compose_value, with_defaults
 
 _STAND_IN_PASSWORD = "KnownOnlyAtRunTime0000000000000000"
-_STAND_IN_HOST = "known-at-run-time"
+STAND_IN_HOST = "known-at-run-time"
+"""Stands for a host compose only knows at run time."""
 _FILE_LINES = 1_000_000
 """Lines of the k-th env_file are numbered k * _FILE_LINES + line in the backend's ``EnvFacts``."""
 
@@ -35,12 +36,13 @@ def environment(data: Any, at: Callable[[tuple[str | int, ...]], Location]) -> l
     if isinstance(data, dict):
         for name, raw in data.items():
             value = None if raw is None else compose_value(_scalar(raw))
-            entries.append(EnvEntry(str(name), value, at(("environment", str(name)))))
+            written = "" if raw is None else _scalar(raw)
+            entries.append(EnvEntry(str(name), value, at(("environment", str(name))), written))
     elif isinstance(data, list):
         for index, item in enumerate(data):
             name, sep, raw = str(item).partition("=")
             value = compose_value(raw) if sep else None  # `- NAME` takes the shell's value at run time
-            entries.append(EnvEntry(name.strip(), value, at(("environment", index))))
+            entries.append(EnvEntry(name.strip(), value, at(("environment", index)), raw))
     return entries
 
 
@@ -79,9 +81,9 @@ def _stand_in(name: str) -> str:
         return _STAND_IN_PASSWORD if is_secret_env(name) else "known-at-run-time"
     kind = env_var(name).kind
     if kind == "url":
-        return f"redis://:{_STAND_IN_PASSWORD}@{_STAND_IN_HOST}:6379"
+        return f"redis://:{_STAND_IN_PASSWORD}@{STAND_IN_HOST}:6379"
     if kind == "host-list":
-        return f"{_STAND_IN_HOST}:26379"
+        return f"{STAND_IN_HOST}:26379"
     if kind in ("boolean-strict", "boolean-true"):
         return "false"
     return _STAND_IN_PASSWORD
@@ -92,6 +94,8 @@ class BackendEnv:
     facts: EnvFacts
     known: dict[str, tuple[str, Location]]
     """Variables whose value is known here: name -> (value, where it is written)."""
+    written: dict[str, tuple[str, Location]]
+    """Every variable as written (interpolations included): name -> (text, where it is written)."""
     secrets: set[str]
 
 
@@ -103,6 +107,7 @@ def backend_env(
     winners: dict[str, tuple[EnvAssignment, str | None, Location]] = {}
     problems: list[EnvProblem] = []
     places: dict[int, Location] = {}
+    written: dict[str, tuple[str, Location]] = {}
     unreadable = False
     for number, env_file in enumerate(files, start=1):
         try:
@@ -128,11 +133,13 @@ def backend_env(
                 None if unknown else assignment.value,
                 places[line],
             )
+            written[assignment.name] = (assignment.value, places[line])
     for entry in entries:
         line = entry.where.line or 0
         places.setdefault(line, entry.where)
         value = entry.value if entry.value is not None else _stand_in(entry.name)
         winners[entry.name] = (EnvAssignment(line, entry.name, value), entry.value, entry.where)
+        written[entry.name] = (entry.raw, entry.where)
     if unreadable and not any(name in winners for name in ("REDIS_URL", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_HOSTS")):
         return None
 
@@ -143,7 +150,7 @@ def backend_env(
     facts = EnvFacts(assignments, locate, origin, parse_problems=tuple(problems), compose=True)
     known = {name: (value, where) for name, (_, value, where) in winners.items() if value is not None}
     secrets = {value for name, (value, _) in known.items() if is_secret_env(name) and value}
-    return BackendEnv(facts, known, secrets)
+    return BackendEnv(facts, known, written, secrets)
 
 
 @dataclass
