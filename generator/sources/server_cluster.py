@@ -102,10 +102,10 @@ def node_facts(node: ClusterNode, nodes: list[ClusterNode], info: dict[str, str]
 
 
 def state_notes(info: dict[str, str], where: Location) -> list[Note]:
-    """What a node's own ``CLUSTER INFO`` says is wrong with the cluster (state, slots)."""
-    notes = []
-    state, ok = info.get("cluster_state", "?"), info.get("cluster_slots_ok", "0")
-    if state != "ok" or ok != str(CLUSTER_SLOTS):
-        text = f"cluster_state:{state}, {ok} of {CLUSTER_SLOTS} slots served well: the queues hashed to the "
-        notes.append(Note(where, text + "other slots stop; see `redis-cli --cluster check`"))
-    return notes
+    """Slots a node sees unserved while its state is still ``ok`` (``cluster-require-full-coverage no``); a state
+    that is not ``ok`` is the ``cluster.state`` finding."""
+    ok = info.get("cluster_slots_ok", "")
+    if info.get("cluster_state") != "ok" or not ok.isdigit() or int(ok) == CLUSTER_SLOTS:
+        return []
+    text = f"only {ok} of {CLUSTER_SLOTS} slots are served well: BullMQ queues hashed to the others stop; "
+    return [Note(where, text + "see `redis-cli --cluster check`")]
