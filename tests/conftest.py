@@ -1,1 +1,1 @@
-pytest_plugins = ["tests.realserver.fixtures"]
+pytest_plugins = ["tests.realserver.fixtures", "tests.venvs"]
