@@ -209,6 +209,11 @@ DEAD_KEYS: dict[KeyPath, str] = {
 """Bitnami ``redis`` keys of the chart before 14.0, which 14.0 and later (and so Infisical's 18.14) ignore: the
 key and what replaced it."""
 
+KEY_HINTS: dict[KeyPath, str] = {
+    ("infisical", "extraEnv"): "infisical.env (a list of {name, value})",
+}
+"""Keys people write that a chart never had, and the key that does what they meant."""
+
 KeyTree = dict[str, "KeyTree"]
 """A chart's keys: each key to the keys under it (empty: a scalar, a list or a free-form map, not checked; a
 ``*`` key: any other key is allowed there too). ``global`` is allowed at the top of every chart."""

@@ -9,7 +9,7 @@ from generator.schema.rules import Severity
 
 def report(run: Run) -> str:
     lines = [
-        masked(f"{f.where}: {f.severity.value} {f.rule_id}: {f.message} (docs: {f.docs_url})", run.secrets)
+        f"{f.where}: " + masked(f"{f.severity.value} {f.rule_id}: {f.message} (docs: {f.docs_url})", run.secrets)
         for f in ordered(run.findings)
     ]
     errors = sum(f.severity == Severity.ERROR for f in run.findings)

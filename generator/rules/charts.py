@@ -10,7 +10,7 @@ from typing import Any
 from generator.formats.yaml import YamlPath
 from generator.rules.engine import Hit, predicate
 from generator.schema.chart_rules import PUBLISHED_PASSWORDS
-from generator.schema.charts import DEAD_KEYS, OPEN_KEYS, KeyTree
+from generator.schema.charts import DEAD_KEYS, KEY_HINTS, OPEN_KEYS, KeyTree
 from generator.schema.secrets import is_secret_env
 from generator.shapes.chart import ChartValues
 from generator.shapes.config import EffectiveConfig, Setting
@@ -121,7 +121,8 @@ def _unknown_keys(values: ChartValues, data: Any, tree: KeyTree, path: YamlPath)
             yield from _unknown_keys(values, value, tree[name], here)
         elif not open_map and not _dead_key(values, here):
             close = difflib.get_close_matches(name, [k for k in tree if k != "*"], n=1, cutoff=0.7)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
+            meant = KEY_HINTS.get(tuple(str(part) for part in here)) or (f"'{close[0]}'" if close else None)
+            hint = f"; did you mean {meant}?" if meant else ""
             where = Location(values.file, *(values.document.positions.of_key(here) or (1, 1)))
             dotted = ".".join(str(part) for part in here)
             yield Hit(where, f"'{dotted}' is not a key of {values.chart.title}: the chart ignores it{hint}")
@@ -144,9 +145,10 @@ def _dead_keys(values: ChartValues) -> Iterator[Hit]:
     for path, replacement in DEAD_KEYS.items():
         if not values.written(path):
             continue
-        dotted = ".".join((*(str(p) for p in values.base), *path))
-        message = f"'{dotted}' is a key of the Bitnami redis chart before 14.0, which 14.0 and later ignore"
         value = values.raw(path)
+        inner = [f".{key}" for key in value] if isinstance(value, dict) and value else [""]
+        dotted = ", ".join(".".join((*(str(p) for p in values.base), *path)) + key for key in inner)
+        message = f"'{dotted}' is a key of the Bitnami redis chart before 14.0, which 14.0 and later ignore"
         if path == ("usePassword",) and value is False:
             message += ": the password stays on"
         elif path == ("cluster",) and isinstance(value, dict) and value.get("enabled") is True:
@@ -233,4 +235,16 @@ def _images(values: ChartValues) -> Iterator[Hit]:
             where,
             f"the {'.'.join(slot.path)} '{name}' pulls from docker.io/bitnami, whose versioned tags are gone "
             f"(ImagePullBackOff); use {name.replace('bitnami/', 'bitnamilegacy/')} or a mirror of your own",
+        )
+
+
+@predicate("chart.infisical-url", ChartValues)
+def _infisical_url(values: ChartValues) -> Iterator[Hit]:
+    if values.chart.name != "bitnami-redis" or not values.base or values.raw(("enabled",)) is False:
+        return
+    if values.written(("auth", "existingSecret")) and values.raw(("auth", "enabled")) is not False:
+        yield Hit(
+            values.key_at(("auth", "existingSecret")),
+            "Infisical's chart builds REDIS_URL from redis.auth.password and ignores redis.auth.existingSecret: "
+            "Infisical connects with the chart's default password, not the Secret's",
         )
