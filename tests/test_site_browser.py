@@ -218,3 +218,80 @@ def test_search_finds_variables_rules_and_error_messages(
     assert links, f"no result for {query!r}"
     found = [re.sub(r"\?h=[^#]*", "", link).removeprefix(root) for link in links]
     assert expected in found, found[:10]
+
+
+SHOWN = """new Promise((resolve) => {
+  const started = Date.now();
+  (function poll() {
+    const shown = document.getElementById('irc-configurator').getAttribute('data-shown');
+    if (shown === %s || Date.now() - started > 10000) resolve(shown);
+    else setTimeout(poll, 50);
+  })();
+})"""
+
+
+def _select(tab: Tab, **choices: str) -> None:
+    for name, value in choices.items():
+        tab.evaluate(
+            f"(() => {{ const s = document.querySelector('.irc-config-form').elements[{json.dumps(name)}];"
+            f" s.value = {json.dumps(value)}; s.dispatchEvent(new Event('change')); }})()"
+        )
+
+
+def _file_text(tab: Tab, name: str) -> str | None:
+    text: str | None = tab.evaluate(
+        f"(document.querySelector('[data-file={json.dumps(name)}] pre code') || {{}}).textContent || null"
+    )
+    return text
+
+
+@pytest.mark.browser
+def test_configurator_switches_files_and_copies_exactly_what_it_shows(root: str, browser: Browser) -> None:
+    tab = browser.open(*DESKTOP)
+    origin = root.removesuffix(PREFIX)
+    browser.send(
+        "Browser.grantPermissions", {"origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]}
+    )
+    tab.send("Emulation.setFocusEmulationEnabled", {"enabled": True})
+    tab.goto(root + "configurator/", settle=0.3)
+    assert tab.evaluate(SHOWN % json.dumps("standalone--7.0--small--off--env"), await_promise=True)
+    standalone = _file_text(tab, "redis.conf")
+    assert standalone and "appendonly yes" in standalone and "maxmemory-policy noeviction" in standalone
+
+    _select(tab, mode="sentinel", line="6.2")
+    assert tab.evaluate(SHOWN % json.dumps("sentinel--6.2--small--off--env"), await_promise=True)
+    assert _file_text(tab, "redis.conf") is None  # Sentinel deployments get per-role files
+    master = _file_text(tab, "redis-master.conf")
+    assert (
+        master
+        and master != standalone
+        and "sentinel.conf"
+        in tab.evaluate("[...document.querySelectorAll('[data-file]')].map(s => s.dataset.file).join(' ')")
+    )
+    _select(tab, line="7.0")
+    assert tab.evaluate(SHOWN % json.dumps("sentinel--7.0--small--off--env"), await_promise=True)
+    assert _file_text(tab, "redis-master.conf") != master  # another server line, another file
+
+    shown = _file_text(tab, "redis-master.conf")
+    tab.evaluate("document.querySelector('[data-file=\"redis-master.conf\"] .irc-config-copy').click()")
+    tab.idle(0.3)
+    assert tab.evaluate("navigator.clipboard.readText()", await_promise=True) == shown
+    download = tab.evaluate("document.querySelector('[data-file=\"redis-master.conf\"] .irc-config-download').download")
+    assert download == "redis-master.conf"
+    assert _foreign(tab) == [] and tab.log.errors == []
+    _shot(tab, "configurator", DESKTOP[0])
+    tab.close()
+
+
+@pytest.mark.browser
+def test_pictures_drawn_at_build_time_are_visible(root: str, browser: Browser) -> None:
+    tab = browser.open(*DESKTOP)
+    tab.goto(root + "why-durability/", settle=0.3)
+    sizes = tab.evaluate(
+        "[...document.querySelectorAll('img.irc-figure')]"
+        ".map(i => [i.src, i.naturalWidth, i.getBoundingClientRect().height])"
+    )
+    tab.close()
+    assert sizes, "no picture on the page"
+    for src, natural, height in sizes:
+        assert natural > 300 and height > 150, (src, natural, height)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -26,5 +27,6 @@ def values_schema() -> dict[str, Any]:
     }
 
 
+@functools.cache
 def values_json_schema() -> str:
     return json.dumps(values_schema(), indent=2, ensure_ascii=False) + "\n"

@@ -8,6 +8,7 @@ from typing import Any
 
 from mkdocs.structure.files import File, Files
 
+from generator.site.configurator import configurator_assets
 from generator.site.durability import durability_svg, load
 
 GENERATED = "assets/generated"
@@ -15,7 +16,7 @@ GENERATED = "assets/generated"
 
 def site_assets(root: Path) -> dict[str, str]:
     """Every generated asset of the site, by its path below the docs root."""
-    return {f"{GENERATED}/durability.svg": durability_svg(load(root))}
+    return {f"{GENERATED}/durability.svg": durability_svg(load(root)), **configurator_assets(root)}
 
 
 def on_files(files: Files, config: Any) -> Files:
