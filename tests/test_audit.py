@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import time
 
 import pytest
@@ -119,6 +121,39 @@ def test_connection_refused_is_a_usage_error(capsys: pytest.CaptureFixture[str])
     assert status == 2
     assert "connection refused" in err
     assert PASSWORD not in out + err
+    for where in ("--sentinel", "--cluster"):
+        args = ("--master-name", "mymaster") if where == "--sentinel" else ()
+        status, out, err = _run(capsys, "audit", where, f"127.0.0.1:{free_port()}", *args)
+        assert (status, out) == (2, "")
+        assert err.startswith("audit: redis://127.0.0.1:") and "connection refused" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--sentinel", "127.0.0.1:26379"), "--sentinel needs --master-name NAME"),
+        (("--url", "redis://127.0.0.1:1", "--master-name", "m"), "--master-name and --tls go with --sentinel"),
+        (("--cluster", "127.0.0.1"), "'127.0.0.1' is not HOST:PORT"),
+        (("--url", "redis://127.0.0.1:1", "--sentinel", "127.0.0.1:2"), "not allowed with argument"),
+    ],
+)
+def test_deployment_options_misused(args: tuple[str, ...], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with contextlib.suppress(SystemExit):  # argparse exits 2 on exclusive options
+        status, out, err = _run(capsys, "audit", *args)
+        assert (status, out) == (2, "")
+        assert message in err
+        return
+    assert message in capsys.readouterr().err
+
+
+def test_a_server_that_never_answers_times_out(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections (backlog), never replies
+        port = silent.getsockname()[1]
+        started = time.monotonic()
+        status, out, err = _run(capsys, "audit", "--url", f"redis://:{PASSWORD}@127.0.0.1:{port}", "--timeout", "0.5")
+    assert time.monotonic() - started < 5
+    assert (status, out) == (2, "")
+    assert err == f"audit: redis://127.0.0.1:{port}: no answer within 0.5 s\n"
 
 
 # ------------------------------------------------------------------ real servers

@@ -72,6 +72,11 @@ MANAGED_AOF = {
     "where the service offers no AOF (ElastiCache), replicate across zones and keep backups",
 }
 
+DRAGONFLY_AOF = (
+    "Dragonfly writes snapshots only and has no AOF: jobs queued since the last snapshot are lost on a restart; "
+    "snapshot often (--snapshot_cron) or run Redis or Valkey with AOF"
+)
+
 
 class AuditError(RedisClientError):
     """The server cannot be audited at all (e.g. INFO is disabled)."""
@@ -187,8 +192,14 @@ def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Iterable[S
         skipped_rules = ", ".join(not_judged)
         refusal = f"CONFIG GET is not available ({refused}): judged from INFO only; not judged: {skipped_rules}"
         notes.append(Note(where, refusal))
-        provider = identity.provider or ""
-        result.advice |= {"memory.noeviction": MANAGED_NOEVICTION[provider], "persistence.aof": MANAGED_AOF[provider]}
+        if identity.product == "dragonfly":
+            result.advice["persistence.aof"] = DRAGONFLY_AOF
+        else:
+            provider = identity.provider or ""
+            result.advice |= {
+                "memory.noeviction": MANAGED_NOEVICTION[provider],
+                "persistence.aof": MANAGED_AOF[provider],
+            }
     else:
         users = _acl_users(conn, where)
         if users is not None:
