@@ -12,16 +12,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.formats.yaml import YamlLoadError, parse_yaml
+from generator.formats.dotenv import EnvAssignment
+from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.charts import ChartFacts
 from generator.schema.secrets import is_secret_env, secret_values
 from generator.schema.versions import ServerTarget, match_target
 from generator.shapes.chart import ChartValues
 from generator.shapes.config import EffectiveConfig
+from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
 from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
-from generator.sources.charts.config import Reader, auth_on, section_at, settings
+from generator.sources.charts.config import Reader, auth_on, get, section_at, settings
 from generator.sources.charts.identify import identify
 from generator.sources.charts.secret import secret_env
 
@@ -56,6 +58,30 @@ def _target(chart: ChartFacts, image: ImageReference | None) -> ServerTarget | N
     return None
 
 
+def _chart_env(document: YamlDocument, display: str) -> EnvFacts | None:
+    """``infisical.env`` of Infisical's chart (a list of ``{name, value}`` rendered into the pod's ``env:``): only
+    part of Infisical's environment (REDIS_URL comes from the chart or its Secret), so start-up completeness and
+    ``auth.required`` are not judged on it."""
+    entries = get(document.data, ("infisical", "env"))
+    if not isinstance(entries, list):
+        return None
+    positions = document.positions
+    assignments: list[EnvAssignment] = []
+    places: dict[int, Location] = {}
+    for index, entry in enumerate(entries, start=1):
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str) and isinstance(entry.get("value"), str):
+            place = positions.of_value(("infisical", "env", index - 1, "value"))
+            places[index] = Location(display, *(place or (1, 1)))
+            assignments.append(EnvAssignment(index, entry["name"], entry["value"]))
+    origin = Location(display, *(positions.of_key(("infisical", "env")) or (1, 1)))
+    return EnvFacts(
+        tuple(assignments),
+        lambda line: places.get(line, origin),
+        origin,
+        not_judged=frozenset({"env.infisical-startup", "auth.required"}),
+    )
+
+
 def helm_from_text(text: str, display: str, target: ServerTarget | None = None) -> SourceResult:
     """``target`` (``check --redis-version``) wins over the line the values' image names."""
     try:
@@ -75,6 +101,10 @@ def helm_from_text(text: str, display: str, target: ServerTarget | None = None) 
     chart, base = found.chart, found.base
     reader = Reader(document, text, display, base)
     result.subjects.append(ChartValues(display, document, chart, base, found.keys))
+    chart_env = _chart_env(document, display) if base else None
+    if chart_env is not None:
+        result.subjects.append(chart_env)
+        result.secrets |= {a.value for a in chart_env.assignments if is_secret_env(a.name) and a.value}
     if base and reader.get(("enabled",)) is False:
         return result  # Infisical's bundled Redis is off: its Redis is judged elsewhere
     absent = section_at(chart, reader)
