@@ -56,7 +56,9 @@ def test_samples_report_exactly_their_stated_findings(
     assert status == expected_exit(text, everything), out + err
 
 
-@pytest.mark.parametrize("path", [p for p in SAMPLES if NOT_COMPOSE not in p.read_text()], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [p for p in SAMPLES if NOT_COMPOSE not in p.read_text()], ids=lambda p: str(p.relative_to(CORPUS))
+)
 def test_docker_compose_accepts_the_sample(path: Path) -> None:
     binary = shutil.which("docker-compose")
     if binary is None:
@@ -77,3 +79,36 @@ def test_check_on_the_corpus_folder_recognises_every_file(capsys: pytest.Capture
     assert "skipped" not in out.err, out.err
     for sample in SAMPLES:
         assert str(sample) in out.out or not expected_findings(sample.read_text())
+
+
+@pytest.mark.parametrize("path", sorted(ROOT.glob("build/*/docker-compose.redis.yaml")), ids=lambda p: p.parent.name)
+def test_the_compose_service_build_writes_passes_check(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The generated service overrides the config's password placeholder with --requirepass from the environment."""
+    status, out, err = run_main(capsys, "check", str(path))
+    assert (status, out) == (0, "1 file(s) OK\n"), out + err
+
+
+ODD_BUT_VALID = {
+    "null service and numbers": "services:\n  redis:\n    image: redis:7.2\n  empty:\n  n:\n    image: 7\n"
+    "    command: 12\n    ports: [6379, '6380-6381:6379-6380', {target: 6379}]\n",
+    "list env without values": "services:\n  r:\n    image: bitnami/redis\n    environment: [REDIS_PASSWORD, "
+    "ALLOW_EMPTY_PASSWORD]\n    command: [/opt/bitnami/scripts/redis/run.sh, --appendonly]\n",
+    "broken shell quoting": 'services:\n  r:\n    image: redis:8.2\n    command: sh -c "redis-server --save \'"\n',
+    "entrypoint override": "services:\n  r:\n    image: valkey/valkey:8.1\n    entrypoint: /bin/true\n",
+    "sentinel without config": "services:\n  s:\n    image: redis:7.2\n    command: redis-sentinel\n",
+    "network_mode service": "services:\n  a:\n    image: infisical/infisical:latest\n    network_mode: "
+    "service:r\n    environment: {REDIS_URL: 'redis://[::1]:6379'}\n  r:\n    image: redis:7.2\n"
+    "    volumes: [{type: bind, source: ./missing.conf, target: /usr/local/etc/redis/redis.conf}]\n"
+    "    command: [redis-server, /usr/local/etc/redis/redis.conf]\n    env_file: [{path: ./nope.env}]\n",
+}
+
+
+@pytest.mark.parametrize("text", ODD_BUT_VALID.values(), ids=list(ODD_BUT_VALID))
+def test_odd_compose_files_are_judged_without_a_crash(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "compose.yml"
+    path.write_text(text)
+    status, out, err = run_main(capsys, "check", str(path))
+    assert status in (0, 1), out + err
+    assert "input.crash" not in out and "input.kind" not in out, out + err

@@ -85,7 +85,7 @@ def _redis_host(compose: ComposeFile) -> Iterator[Hit]:
     for backend in compose.of_role("infisical"):
         for host, where in backend.redis_hosts:
             address = _ip(host)
-            if host == STAND_IN_HOST or backend.network_mode == "host":
+            if host == STAND_IN_HOST or backend.network_mode == "host" or backend.network_mode.startswith("service:"):
                 continue
             if host.lower() in _LOOPBACK_NAMES or (address is not None and address.is_loopback):
                 yield Hit(

@@ -94,6 +94,15 @@ def _image_kind(image: str) -> tuple[str, bool]:
     return name.lower(), "bitnami" in name.lower()
 
 
+_ADDITIVE = frozenset({"save", "user", "rename-command", "sentinel", "include", "loadmodule"})
+"""Directives whose lines add up instead of replacing each other."""
+
+
+def _overridden(settings: list[Setting], unknown: set[str]) -> list[Setting]:
+    """``settings`` without those a later source sets again to a value unknown here (its value wins)."""
+    return [s for s in settings if s.name in _ADDITIVE or s.name not in unknown]
+
+
 def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location]]:
     """The hosts a connection variable names; a host compose only knows at run time is the stand-in host."""
     if variable == "REDIS_URL":
@@ -103,7 +112,7 @@ def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Loca
         entries = [e.strip() for e in written.split(",") if e.strip()]
     found = []
     for entry in entries:
-        host = entry.rsplit(":", 1)[0] if entry.count(":") == 1 or not entry.startswith("[") else entry
+        host = entry[1 : entry.find("]")] if entry.startswith("[") else entry.rsplit(":", 1)[0]
         found.append((STAND_IN_HOST if "$" in host or not host else host, where))
     return found
 
@@ -189,7 +198,7 @@ class _Reader:
             tuple(mounts(spec, self.configs, self.base, at)),
             tuple(env),
         )
-        if repository.endswith("infisical/infisical") or "infisical/infisical-" in repository:
+        if repository.endswith(("infisical/infisical", "infisical/backend")) or "infisical/infisical-" in repository:
             return self._backend(service, spec, at)
         words = expand_shell([*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")], self.cursor)
         if bitnami and words and words[0].text.rsplit("/", 1)[-1] == "run.sh":
@@ -238,13 +247,13 @@ class _Reader:
         replicaof: str | None = None
         if bitnami:
             found = bitnami_env(list(service.env), family, sentinel, service.image_at or service.where)
-            settings += found.settings
+            settings = [*_overridden(settings, found.unknown), *found.settings]
             unknown |= found.unknown
             password_unknown = found.password is None
             port = found.port or port
             replicaof = found.replicaof
         if invocation is not None:
-            settings += invocation.settings
+            settings = [*_overridden(settings, invocation.unknown), *invocation.settings]
             unknown |= invocation.unknown
         if whole_unknown:
             self.result.notes.append(Note(service.where, self._unknown_reason(service, invocation)))
@@ -302,7 +311,6 @@ class _Reader:
             loaded = conf_from_text(Path(host), shown, text, service.line.line if service.line else None)
         except InputError as error:
             if error.finding.rule_id == "input.unreadable":
-                self.result.notes.append(Note(mount.where, f"{shown} cannot be read here: its settings are not judged"))
                 return None
             self.result.findings.append(error.finding)
             return None
@@ -318,8 +326,8 @@ class _Reader:
     def _unknown_reason(service: ComposeService, invocation: Invocation | None) -> str:
         if invocation is not None and invocation.config_file is not None:
             return (
-                f"service {service.name}: its config file {invocation.config_file.text} does not come from a file "
-                "next to this compose file; settings it may hold are not judged"
+                f"service {service.name}: its config file {invocation.config_file.text} is no file next to this "
+                "compose file that can be read here; the settings it may hold are not judged"
             )
         return f"service {service.name}: its command runs no redis-server this tool can read; not judged"
 

@@ -125,8 +125,8 @@ def expand_shell(words: list[Word], cursor: TextCursor) -> list[Word]:
         script = words[2]
         try:
             inner = _shell_words(script.text)
-        except ValueError:
-            return []
+        except ValueError:  # the shell itself would refuse it: nothing known about what it starts
+            return words
         return _locate(inner, cursor, script.offset, shell=True)
     return words
 
