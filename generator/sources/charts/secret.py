@@ -36,4 +36,7 @@ def secret_env(reader: Reader) -> EnvFacts:
     def locate(line: int) -> Location:
         return by_line.get(line, kind_at)
 
-    return EnvFacts(tuple(assignments), locate, kind_at)
+    if any(name.startswith("REDIS_") for name, _, _ in entries):
+        return EnvFacts(tuple(assignments), locate, kind_at)
+    # No Redis variable: with Infisical's chart and its bundled Redis, REDIS_URL comes from the chart itself.
+    return EnvFacts(tuple(assignments), locate, kind_at, not_judged=frozenset({"env.infisical-startup"}))
