@@ -88,10 +88,15 @@ def test_sentinel_deployment_every_node_judged(
 
     status, out, err = run_main(capsys, *args)
     assert status == 2, err  # no password for the Sentinel: a usage error, nothing judged
-    assert "requires a password" in err and out == ""
+    hint = "put it in REDIS_SENTINEL_PASSWORD or in a variable named by --sentinel-password-env"
+    assert err == f"audit: redis://{asked}: the Sentinel requires a password: {hint}\n"
+    assert out == ""
 
     monkeypatch.setenv("REDIS_SENTINEL_PASSWORD", s.passwords["REDIS_SENTINEL_PASSWORD"])
     monkeypatch.setenv("REDIS_PASSWORD", s.passwords["REDIS_PASSWORD"])
+    status, out, err = run_main(capsys, "audit", "--sentinel", asked, "--master-name", "infisical")
+    assert (status, out) == (2, "")
+    assert "No such master with that name (the master names it monitors: mymaster)" in err
     status, out, err = run_main(capsys, *args)
     assert (status, _records(out)) == (0, []), out + err
     nodes = [s.master, *s.replicas, *s.sentinels]
@@ -116,6 +121,26 @@ def test_sentinel_deployment_every_node_judged(
     assert found[_url(s.sentinels[2])] == {"sentinel.quorum", "sentinel.password"}, out
     for secret in s.passwords.values():
         assert secret not in out + err
+
+
+@pytest.mark.server
+def test_a_data_node_is_neither_a_sentinel_nor_a_cluster(
+    server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = server_factory("redis-7.0", "appendonly yes\n")
+    address = f"127.0.0.1:{server.port}"
+    status, out, err = run_main(capsys, "audit", "--sentinel", address, "--master-name", "mymaster")
+    assert (status, out, err) == (
+        2,
+        "",
+        f"audit: redis://{address} is not a Sentinel (redis_mode standalone); use --url\n",
+    )
+    status, out, err = run_main(capsys, "audit", "--cluster", address)
+    assert (status, out) == (2, "")
+    assert (
+        err
+        == f"audit: redis://{address} is not a cluster node (This instance has cluster support disabled); use --url\n"
+    )
 
 
 # ------------------------------------------------------------------ Cluster

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from generator.judge import Run, judge_input
 from generator.server.connection import (
+    AuthError,
     ClientOptions,
     RedisClientError,
     RedisURL,
@@ -98,7 +99,7 @@ def run_sentinel(
     """The master, every replica and every Sentinel of the set ``master_name``, as the Sentinel at ``address``
     reports them."""
     sentinel_password = passwords.sentinel(address)
-    with ServerConnection.open(address, sentinel_password, options) as conn:
+    with _open_sentinel(address, sentinel_password, options) as conn:
         view = sentinel_view(conn, master_name)
     data_url = RedisURL(address.tls, *view.master)
     data_password = passwords.data(data_url)
@@ -112,9 +113,21 @@ def run_sentinel(
     return run
 
 
+def _open_sentinel(url: RedisURL, password: str | None, options: ClientOptions) -> ServerConnection:
+    try:
+        return ServerConnection.open(url, password, options)
+    except AuthError:
+        if password is not None:
+            raise
+        raise AuthError(
+            f"{url.display}: the Sentinel requires a password: put it in REDIS_SENTINEL_PASSWORD or in a variable "
+            "named by --sentinel-password-env"
+        ) from None
+
+
 def _sentinel(url: RedisURL, name: str, password: str | None, options: ClientOptions) -> NodeRead:
     def read() -> NodeAudit:
-        with ServerConnection.open(url, password, options) as conn:
+        with _open_sentinel(url, password, options) as conn:
             return audit_sentinel(conn, name, password, options)
 
     return read
