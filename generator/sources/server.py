@@ -46,6 +46,11 @@ JUDGED_FROM_INFO = frozenset(
         "server.compatible",
         "cluster.masters",
         "cluster.replicas",
+        "cluster.state",
+        "replication.link",
+        "memory.usage",
+        "memory.evictions",
+        "clients.rejected",
     }
 )
 """The rules INFO alone is enough for (plus auth.required when the audit connected without a password)."""
