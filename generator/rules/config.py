@@ -138,6 +138,8 @@ def _directives(cfg: EffectiveConfig) -> Iterator[Hit]:
     target = cfg.target
     for setting in cfg.settings:
         name = setting.name
+        if target is not None and target.has_directive(name):
+            continue  # the common case needs the target's table only, not every line's
         if name not in REDIS_DIRECTIVES:
             hint = difflib.get_close_matches(name, REDIS_DIRECTIVES, n=1)
             if hint:
@@ -145,7 +147,7 @@ def _directives(cfg: EffectiveConfig) -> Iterator[Hit]:
             else:  # may be a value that slipped onto a line of its own, e.g. a password: never echo it
                 message = "unknown directive (not shown: it matches no directive and may be a value)"
             yield Hit(setting.where, message)
-        elif target is not None and target.judged_as is not None and not target.has_directive(name):
+        elif target is not None and target.judged_as is not None:
             supported = [t.spelling for t in SUPPORTED_TARGETS if t.has_directive(name)]
             yield Hit(
                 setting.where,
