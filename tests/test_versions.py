@@ -10,7 +10,9 @@ import pytest
 from generator.docs.server_lines import with_table
 from generator.render.conf_model import conf_files
 from generator.render.secrets import PLACEHOLDERS
+from generator.rules import judge
 from generator.schema.directives.table import directive_table
+from generator.schema.rules import Scope
 from generator.schema.values import Deployment
 from generator.schema.versions import (
     LINES,
@@ -26,6 +28,8 @@ from generator.schema.versions import (
     resolve_target,
     verified_lines,
 )
+from generator.shapes.config import EffectiveConfig
+from generator.shapes.finding import Location
 from tests.realserver.binaries import ALL_TARGETS, SERVER_LINE, Target, require
 from tests.realserver.processes import quick_load_check
 from tests.support import ROOT, reported_findings, run_main
@@ -345,3 +349,12 @@ def test_values_file_newer_than_known_is_a_warning(tmp_path: Path, capsys: pytes
     older.write_text(newer.read_text().replace('redis_version: "99.1"', 'redis_version: "5.0"'))
     status, out, _ = run_main(capsys, "validate", str(older))
     assert status == 1 and {f[3] for f in reported_findings(out, older)} == {"version.supported"}
+
+
+def test_a_server_newer_than_known_is_a_warning_in_audit() -> None:
+    newest = lines_of("valkey")[-1]
+    for target, warned in ((ServerTarget("valkey", newest.major + 1, 0), True), (newest, False)):
+        cfg = EffectiveConfig.of([], Location("redis://127.0.0.1:6379"), scope=Scope.SERVER, target=target)
+        found = [f for f in judge([cfg]) if f.rule_id == "version.newer"]
+        assert bool(found) is warned, target
+        assert all(f.severity == "warning" and newest.title in f.message for f in found)
