@@ -85,4 +85,17 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         fix="Add a Redis service started with --replicaof <master service> 6379 (and --masterauth <password>)",
         scopes=_CHECK,
     ),
+    Rule(
+        id="sentinel.config-mount",
+        severity=Severity.ERROR,
+        summary="A Sentinel's config file must be writable, in a directory mounted into the container",
+        why="Sentinel rewrites its own config file (its id, the epochs, the replicas and Sentinels it found, and "
+        "the new master after a failover) by writing a new file beside it and renaming it over the old one. A "
+        "read-only file (`:ro`, a compose or swarm `configs:` entry) makes Sentinel exit at start; a single file "
+        "bind-mounted into the container cannot be renamed over, so every rewrite fails and, after a restart, "
+        "the Sentinels forget the failover and send Infisical to the old master.",
+        fix="Mount the directory that holds sentinel.conf, writable: volumes: [./sentinel:/etc/redis-sentinel] "
+        "and command: redis-sentinel /etc/redis-sentinel/sentinel.conf (one directory per Sentinel).",
+        scopes=_CHECK,
+    ),
 )

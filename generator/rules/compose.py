@@ -170,3 +170,24 @@ def _replicas(compose: ComposeFile) -> Iterator[Hit]:
         if not replicas:
             message = f"{_named(names)}: no service replicates from {master.name}: there is nothing to fail over to"
             yield from (Hit(where, message) for where in monitor.places)
+
+
+@predicate("sentinel.config-mount", ComposeFile)
+def _config_mount(compose: ComposeFile) -> Iterator[Hit]:
+    for sentinel in compose.of_role("sentinel"):
+        mount = sentinel.config_mount
+        if mount is None:
+            continue
+        if mount.read_only or mount.kind == "config":
+            how = "a configs: entry" if mount.kind == "config" else "mounted read-only"
+            yield Hit(
+                mount.where,
+                f"service {sentinel.name}: {sentinel.config_file} is {how}: Sentinel must rewrite it and exits at "
+                "start",
+            )
+        elif mount.kind == "bind" and mount.target.rstrip("/") == sentinel.config_file:
+            yield Hit(
+                mount.where,
+                f"service {sentinel.name}: {sentinel.config_file} is bind-mounted as a single file: Sentinel's "
+                "rewrites fail, and a restart forgets every failover",
+            )

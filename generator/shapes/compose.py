@@ -41,6 +41,7 @@ class Mount:
     kind: Literal["volume", "bind", "tmpfs", "anonymous", "config"]
     source: str = ""
     """A named volume's name, or a bind mount's / config's host path as written."""
+    read_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ class ComposeService:
     replicaof: str | None = None
     """The host this server replicates from, when it is a replica."""
     monitors: tuple[SentinelMonitor, ...] = ()
+    config_file: str = ""
+    """The config file the server is started with (a path inside the container)."""
+    config_mount: Mount | None = None
+    """The mount that brings that file, when one does."""
     redis_hosts: tuple[tuple[str, Location], ...] = ()
     """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, each entry of the host lists)."""
     redis_env_known: bool = False

@@ -33,7 +33,15 @@ from generator.sources.compose_command import (
     expand_shell,
     find_invocation,
 )
-from generator.sources.compose_env import STAND_IN_HOST, backend_env, bitnami_env, env_files, environment
+from generator.sources.compose_env import (
+    STAND_IN_HOST,
+    EnvFile,
+    backend_env,
+    bitnami_env,
+    env_files,
+    environment,
+    file_entries,
+)
 from generator.sources.compose_layout import host_file, mounts, networks, ports
 
 TOP_LEVEL_KEYS = frozenset({"version", "services", "networks", "volumes", "configs", "secrets", "name", "include"})
@@ -101,6 +109,15 @@ _ADDITIVE = frozenset({"save", "user", "rename-command", "sentinel", "include", 
 def _overridden(settings: list[Setting], unknown: set[str]) -> list[Setting]:
     """``settings`` without those a later source sets again to a value unknown here (its value wins)."""
     return [s for s in settings if s.name in _ADDITIVE or s.name not in unknown]
+
+
+def _parents(path: str) -> list[str]:
+    """``path`` and each directory above it, nearest first (``/a/b.conf`` -> ``/a/b.conf``, ``/a``)."""
+    found = [path]
+    while "/" in path.strip("/"):
+        path = path.rsplit("/", 1)[0]
+        found.append(path)
+    return found
 
 
 def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location]]:
@@ -198,8 +215,9 @@ class _Reader:
             tuple(mounts(spec, self.configs, self.base, at)),
             tuple(env),
         )
+        files = env_files(spec.get("env_file"), self.base, at)
         if repository.endswith(("infisical/infisical", "infisical/backend")) or "infisical/infisical-" in repository:
-            return self._backend(service, spec, at)
+            return self._backend(service, files)
         words = expand_shell([*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")], self.cursor)
         if bitnami and words and words[0].text.rsplit("/", 1)[-1] == "run.sh":
             words = words[1:]
@@ -210,10 +228,11 @@ class _Reader:
         if invocation is None and line is None:
             return service
         role: Role = "sentinel" if sentinel_image or (invocation is not None and invocation.sentinel) else "redis"
-        return self._server(replace(service, role=role), spec, invocation, words, bitnami, family)
+        from_files, env_unknown = file_entries(files, self.result.notes)
+        service = replace(service, role=role, env=(*from_files, *service.env))
+        return self._server(service, spec, invocation, words, bitnami, family, env_unknown)
 
-    def _backend(self, service: ComposeService, spec: dict[str, Any], at: Any) -> ComposeService:
-        files = env_files(spec.get("env_file"), self.base, at)
+    def _backend(self, service: ComposeService, files: list[EnvFile]) -> ComposeService:
         found = backend_env(list(service.env), files, service.where, self.result.notes)
         if found is None:
             return replace(service, role="infisical")
@@ -233,6 +252,7 @@ class _Reader:
         words: list[Word],
         bitnami: bool,
         family: str,
+        env_unknown: bool,
     ) -> ComposeService:
         sentinel = service.role == "sentinel"
         settings: list[Setting] = []
@@ -249,7 +269,9 @@ class _Reader:
             found = bitnami_env(list(service.env), family, sentinel, service.image_at or service.where)
             settings = [*_overridden(settings, found.unknown), *found.settings]
             unknown |= found.unknown
-            password_unknown = found.password is None
+            password_unknown = found.password is None or env_unknown
+            if env_unknown:  # an env_file that cannot be read may set any of the image's variables
+                unknown |= {"requirepass", "appendonly", "save"}
             port = found.port or port
             replicaof = found.replicaof
         if invocation is not None:
@@ -270,7 +292,7 @@ class _Reader:
             settings, service.where, target=target, not_judged=not_judged, kind=kind, absent_at=absent_at
         )
         self.result.subjects.append(cfg)
-        if service.image and service.image_at is not None and "$" not in service.image:
+        if service.image and service.image_at is not None and "$" not in service.image and "@" not in service.image:
             self.result.subjects.append(ImageReference(service.image, service.image_at))
         if conf is not None:  # the mounted file's findings again at the mount, in the compose file
             mount, host = conf
@@ -287,6 +309,10 @@ class _Reader:
             replicaof = replica_of.args[0]
         data_dir, data_dir_at = self._data_dir(service, cfg, unknown, whole_unknown, bitnami, family, spec)
         monitors = self._monitors(cfg, conf) if sentinel else ()
+        config_file = invocation.config_file.text if invocation is not None and invocation.config_file else ""
+        config_mount = next(
+            (m for m in service.mounts if config_file and m.target.rstrip("/") in _parents(config_file)), None
+        )
         return replace(
             service,
             config=cfg,
@@ -296,6 +322,8 @@ class _Reader:
             data_dir_at=data_dir_at,
             replicaof=replicaof,
             monitors=monitors,
+            config_file=config_file,
+            config_mount=config_mount,
         )
 
     def _config_file(self, service: ComposeService, word: Word, settings: list[Setting]) -> tuple[Mount, str] | None:

@@ -76,6 +76,24 @@ def env_files(data: Any, base: Path, at: Callable[[tuple[str | int, ...]], Locat
     return found
 
 
+def file_entries(files: list[EnvFile], notes: list[Note]) -> tuple[list[EnvEntry], bool]:
+    """The variables of a server's env_files, each at its line (later files win); True when a required file
+    cannot be read here (what it sets is unknown)."""
+    entries: list[EnvEntry] = []
+    unreadable = False
+    for env_file in files:
+        try:
+            text = read_text(env_file.path, env_file.display)
+        except InputError:
+            unreadable = unreadable or env_file.required
+            notes.append(Note(env_file.where, f"env_file {env_file.display} cannot be read here: not judged"))
+            continue
+        for assignment in parse_dotenv(text).assignments:
+            where = Location(env_file.display, assignment.line, 1)
+            entries.append(EnvEntry(assignment.name, compose_value(assignment.value), where, assignment.value))
+    return entries, unreadable
+
+
 def _stand_in(name: str) -> str:
     if name not in ENV_VAR_NAMES:
         return _STAND_IN_PASSWORD if is_secret_env(name) else "known-at-run-time"

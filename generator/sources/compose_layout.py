@@ -56,17 +56,20 @@ def mounts(service: dict[str, Any], configs: dict[str, Any], base: Path, at: At)
                 continue
             source, target = parts[0], parts[1]
             bind = source.startswith(("/", ".", "~"))
-            found.append(Mount(where, target, "bind" if bind else "volume", _host(source, base) if bind else source))
+            read_only = "ro" in ",".join(parts[2:]).split(",")
+            host = _host(source, base) if bind else source
+            found.append(Mount(where, target, "bind" if bind else "volume", host, read_only))
         elif isinstance(item, dict):
             kind = str(item.get("type", "volume"))
             target = with_defaults(str(item.get("target", "")))
             source = with_defaults(str(item.get("source", "") or ""))
+            read_only = item.get("read_only") is True
             if kind == "bind":
-                found.append(Mount(where, target, "bind", _host(source, base)))
+                found.append(Mount(where, target, "bind", _host(source, base), read_only))
             elif kind == "tmpfs":
                 found.append(Mount(where, target, "tmpfs"))
             elif kind == "volume":
-                found.append(Mount(where, target, "volume" if source else "anonymous", source))
+                found.append(Mount(where, target, "volume" if source else "anonymous", source, read_only))
     tmpfs = service.get("tmpfs")
     for index, item in enumerate([tmpfs] if isinstance(tmpfs, str) else tmpfs if isinstance(tmpfs, list) else []):
         where = at(("tmpfs", index) if isinstance(tmpfs, list) else ("tmpfs",))
@@ -78,7 +81,7 @@ def mounts(service: dict[str, Any], configs: dict[str, Any], base: Path, at: At)
         declared = configs.get(name)
         file = declared.get("file") if isinstance(declared, dict) else None
         source = _host(with_defaults(file), base) if isinstance(file, str) else ""
-        found.append(Mount(at(("configs", index)), target or f"/{name}", "config", source))
+        found.append(Mount(at(("configs", index)), target or f"/{name}", "config", source, read_only=True))
     return found
 
 
