@@ -186,15 +186,43 @@ class ClusterSettings(Section):
 
 
 class KubernetesSettings(Section):
-    release: Name = doc_field("redis", "Name of the Bitnami Redis release (`fullnameOverride`).", "redis")
+    # The helm/ files derive every address in Infisical's Secret from these names (the Services the chart
+    # creates), never from the host lists, which describe the same deployment on machines or in docker compose.
+
+    release: Name = doc_field(
+        "redis", "Name the chart's objects carry (`fullnameOverride`): Services `<release>-master`, ...", "redis"
+    )
+    namespace: Name = doc_field(
+        "default", "Namespace Redis is installed into (`namespaceOverride`, `helm install -n`).", "infisical"
+    )
+    cluster_domain: str = doc_field(
+        "cluster.local",
+        "The cluster's DNS domain (`clusterDomain`): Service names are `<name>.<namespace>.svc.<domain>`.",
+        "cluster.local",
+        pattern=r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$",
+    )
+    infisical_namespace: Name | None = doc_field(
+        None, "Namespace of Infisical and its Secret; unset: the same as `namespace`.", "infisical"
+    )
     infisical_secret: Name = doc_field(
         "infisical-secrets",
         "Secret Infisical's chart loads its environment from (`infisical.kubeSecretRef`).",
         "infisical-secrets",
     )
     image_repository: str = doc_field(
-        "bitnamilegacy/redis", "Redis image for the Bitnami `redis` chart.", "bitnamilegacy/redis"
+        "bitnamilegacy/redis",
+        "Redis image repository; the Sentinel and cluster images are `<repository>-sentinel` and "
+        "`<repository>-cluster`. Tags follow `redis_version`.",
+        "bitnamilegacy/redis",
     )
+
+    @property
+    def secret_namespace(self) -> str:
+        return self.infisical_namespace or self.namespace
+
+    def service_host(self, service: str) -> str:
+        """A Service's (or a StatefulSet pod's ``pod.headless``) DNS name, valid from any namespace."""
+        return f"{service}.{self.namespace}.svc.{self.cluster_domain}"
 
 
 class Deployment(Section):

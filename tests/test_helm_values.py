@@ -11,13 +11,23 @@ import pytest
 from ruamel.yaml import YAML
 
 from generator.formats.conf import parse_conf
-from generator.formats.dotenv import parse_dotenv
-from generator.render.env import infisical_env
 from generator.render.helm import helm_files
+from generator.render.helm_target import kubernetes_env_view
 from generator.render.secrets import PLACEHOLDERS, SecretValues
 from generator.schema.units import format_kube_quantity
 from generator.schema.values import Deployment
-from tests.test_env_file import DEPLOYMENTS, deployment
+from tests.test_env_file import DEPLOYMENTS as ENV_DEPLOYMENTS
+
+DEPLOYMENTS: dict[str, dict[str, Any]] = {
+    **ENV_DEPLOYMENTS,
+    # Valkey has no Bitnami chart: the same deployment on a Redis line the charts run.
+    "sentinel-secrets-tls": {**ENV_DEPLOYMENTS["sentinel-secrets-tls"], "redis_version": "8.2"},
+}
+
+
+def deployment(name: str) -> Deployment:
+    return Deployment.model_validate(DEPLOYMENTS[name])
+
 
 REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 REDIS_CHARTS = ("bitnami-redis-23.1.1", "bitnami-redis-18.14.0")
@@ -35,6 +45,7 @@ FILES_BY_DEPLOYMENT = {
     "cluster": {"helm/bitnami-redis-cluster.values.yaml", *COMMON},
     "cluster-tls-elasticache": {"helm/bitnami-redis-cluster.values.yaml", *COMMON},
 }
+BITNAMI = "helm/bitnami-redis.values.yaml"
 CHART_MANAGED = {"port", "tls-port", "bind", "requirepass", "masterauth", "user", "replicaof", "dir", "cluster-enabled"}
 
 
@@ -117,13 +128,23 @@ def test_bundled_subchart_key_paths_exist_in_the_pinned_chart() -> None:
         assert unknown_paths(subchart, chart) == []
 
 
-def test_a_non_bitnami_image_is_allowed_explicitly() -> None:
-    dep = Deployment.model_validate({**DEPLOYMENTS["standalone"], "kubernetes": {"image_repository": "mirror/redis"}})
-    values = load(helm_files(dep, PLACEHOLDERS)["helm/bitnami-redis.values.yaml"])
-    assert values["image"]["repository"] == "mirror/redis"
+def test_a_non_bitnami_image_is_allowed_explicitly_where_the_chart_checks_images() -> None:
+    raw = {**DEPLOYMENTS["standalone"], "kubernetes": {"image_repository": "mirror/redis"}}
+    values = load(helm_files(Deployment.model_validate({**raw, "redis_version": "8.2"}), PLACEHOLDERS)[BITNAMI])
+    assert values["image"] == {"repository": "mirror/redis", "tag": "8.2.1-debian-12-r0"}
     assert values["global"]["security"]["allowInsecureImages"] is True
-    assert "global" not in rendered("standalone")["helm/bitnami-redis.values.yaml"]
     assert unknown_paths(values, REDIS_CHARTS[0]) == []
+    old_chart = load(helm_files(Deployment.model_validate(raw), PLACEHOLDERS)[BITNAMI])  # 18.14.1 has no such key
+    assert "global" not in old_chart and old_chart["image"]["repository"] == "mirror/redis"
+    assert "global" not in rendered("standalone")[BITNAMI]
+
+
+def test_a_line_no_chart_can_run_gets_a_readme_that_says_why() -> None:
+    for version, words in (("valkey-8.0", "Valkey 8.0 is not Redis"), ("8.4", "no pullable Bitnami image")):
+        dep = Deployment.model_validate({**DEPLOYMENTS["standalone"], "redis_version": version})
+        files = helm_files(dep, PLACEHOLDERS)
+        assert list(files) == ["helm/README.md"]
+        assert words in " ".join(files["helm/README.md"].split())
 
 
 def conf_settings(text: str) -> dict[str, list[tuple[str, ...]]]:
@@ -164,10 +185,10 @@ def test_standalone_values() -> None:
     files = rendered("standalone")
     values = files["helm/bitnami-redis.values.yaml"]
     assert values["architecture"] == "standalone"
-    assert values["image"]["repository"] == "bitnamilegacy/redis"
+    assert values["image"] == {"repository": "bitnamilegacy/redis", "tag": "7.2.4-debian-11-r5"}
     assert values["auth"] == {"enabled": True, "password": "replace-me-with-env-REDIS_PASSWORD"}
     assert values["master"]["persistence"] == {"size": "30Gi"}
-    assert values["master"]["resourcesPreset"] == "none"
+    assert "resourcesPreset" not in values["master"]  # ignored by the chart once resources are set
     assert values["master"]["resources"] == {"requests": {"cpu": "2", "memory": "4Gi"}, "limits": {"memory": "4Gi"}}
     assert "tls" not in values and "sentinel" not in values and "replica" not in values
 
@@ -176,7 +197,7 @@ def test_bundled_values_use_the_infisical_charts_subchart() -> None:
     values = rendered("standalone")["helm/infisical.bundled.values.yaml"]["redis"]
     assert values["architecture"] == "standalone"
     assert values["auth"] == {"password": "replace-me-with-env-REDIS_PASSWORD"}
-    assert values["image"] == {"repository": "bitnamilegacy/redis"}
+    assert values["image"] == {"repository": "bitnamilegacy/redis", "tag": "7.2.4-debian-11-r5"}
     assert_keeps_infisicals_queues(values["commonConfiguration"])
     standalone = rendered("standalone")["helm/bitnami-redis.values.yaml"]
     assert values["commonConfiguration"] == standalone["commonConfiguration"]
@@ -205,6 +226,7 @@ def test_sentinel_values() -> None:
     assert values["architecture"] == "replication"
     assert values["sentinel"] == {
         "enabled": True,
+        "image": {"repository": "bitnamilegacy/redis-sentinel", "tag": "7.2.4-debian-11-r6"},
         "masterSet": "infisical",
         "quorum": 2,
         "downAfterMilliseconds": 5000,
@@ -235,12 +257,15 @@ def test_secret_sourced_passwords_use_existing_secret() -> None:
 
 
 @pytest.mark.parametrize("name", DEPLOYMENTS)
-def test_secret_manifest_holds_exactly_the_env_variables(name: str) -> None:
+def test_secret_manifest_holds_the_in_cluster_variables(name: str) -> None:
     dep = deployment(name)
     manifest = rendered(name)["helm/infisical-redis.secret.yaml"]
     assert (manifest["apiVersion"], manifest["kind"], manifest["type"]) == ("v1", "Secret", "Opaque")
-    assert manifest["metadata"] == {"name": dep.kubernetes.infisical_secret}
-    assert manifest["stringData"] == parse_dotenv(infisical_env(dep, PLACEHOLDERS)).values
+    assert manifest["metadata"] == {"name": dep.kubernetes.infisical_secret, "namespace": "default"}
+    assert manifest["stringData"] == {e.name: e.value for e in kubernetes_env_view(dep, PLACEHOLDERS).entries}
+    machines = {str(h.host) for h in [*dep.read_replicas, *(dep.sentinel.sentinels if dep.sentinel else [])]}
+    assert not any(host in value for host in machines for value in manifest["stringData"].values())
+    assert ".default.svc.cluster.local:" in " ".join(manifest["stringData"].values())
 
 
 @pytest.mark.parametrize("name", DEPLOYMENTS)
@@ -250,8 +275,9 @@ def test_external_infisical_values(name: str) -> None:
     assert values["redis"] == {"enabled": False}
     assert values["infisical"]["kubeSecretRef"] == dep.kubernetes.infisical_secret
     ca = dep.tls.infisical_ca_path if dep.tls.enabled else None
-    extra = values["infisical"].get("extraEnv")
+    extra = values["infisical"].get("env")
     assert extra == ([{"name": "NODE_EXTRA_CA_CERTS", "value": ca}] if ca else None)
+    assert "extraEnv" not in values["infisical"]  # Infisical's chart has no such key
 
 
 def test_resolved_awkward_password_survives_yaml_exactly() -> None:

@@ -34,6 +34,7 @@ ARTIFACT_PURPOSE: dict[str, str] = {
     "helm/infisical.bundled.values.yaml": "Values for Infisical's chart with its bundled Redis subchart, "
     "configured for durable queues.",
     "helm/infisical-redis.secret.yaml": "The Kubernetes Secret Infisical's chart loads its Redis variables from.",
+    "helm/README.md": "Why no Helm values are generated: no Bitnami chart runs this server line.",
 }
 """What each generated file that is not a Redis / Sentinel config is for."""
 ARTIFACT_PURPOSE.update(ALERT_PURPOSE)

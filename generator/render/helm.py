@@ -13,9 +13,17 @@ from typing import Literal
 
 from generator.render.conf import conf_body
 from generator.render.conf_model import Directive, Role, Section, data_node_conf
-from generator.render.env import infisical_env_view
+from generator.render.helm_target import (
+    ChartTarget,
+    Image,
+    chart_target,
+    data_node_count,
+    kubernetes_env_view,
+    no_chart_reason,
+)
 from generator.render.secrets import PLACEHOLDERS, SecretValues
 from generator.render.templates import render_template
+from generator.schema.charts import INFISICAL_CHART_VERSION
 from generator.schema.fields import KubeSecretKey, PasswordSource
 from generator.schema.units import format_kube_quantity
 from generator.schema.values import Deployment
@@ -25,7 +33,6 @@ CHART_MANAGED_SECTIONS = frozenset({"Network", "Authentication", "TLS", "Replica
 CHART_MANAGED_DIRECTIVES = frozenset({"dir", "cluster-enabled", "cluster-config-file"})
 _CHART_ROLE: dict[str, Role] = {"standalone": "standalone", "sentinel": "master", "cluster": "cluster-node"}
 _URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
-BITNAMI_IMAGES = frozenset({"bitnami/redis", "bitnamilegacy/redis"})
 TLS_KEYS = ("tls.crt", "tls.key", "ca.crt")
 """File names inside tls.kubernetes_secret (the layout cert-manager writes)."""
 
@@ -77,11 +84,29 @@ class BitnamiChartValues:
 
     notes: tuple[str, ...]
     release: str
-    image_repository: str
+    namespace: str
+    cluster_domain: str
+    chart_version: str
+    image: Image
     allow_insecure_images: bool
+    """Only on charts that check images (22 and later); 18.x has no such key."""
     auth: ChartAuth
     nodes: RedisNodes
     tls: ChartTls | None
+
+    @property
+    def cluster_domain_use(self) -> str:
+        """Where the chart writes the cluster domain ("" where it does not, and the key stays out)."""
+        uses = []
+        if isinstance(self, BitnamiRedisValues) and self.sentinel is not None:
+            uses.append("the names the Sentinels monitor and announce")
+        if self.tls is not None and self.tls.existing_secret is None:
+            uses.append("the names of the certificate the chart generates")
+        return " and ".join(uses)
+
+    @property
+    def uses_cluster_domain(self) -> bool:
+        return bool(self.cluster_domain_use)
 
 
 @dataclass(frozen=True)
@@ -91,6 +116,7 @@ class BitnamiRedisValues(BitnamiChartValues):
     """Where the data-node settings go: ``master`` standalone, ``replica`` in Sentinel mode (no master set)."""
     replica_count: int | None
     sentinel: SentinelBlock | None
+    sentinel_image: Image | None
 
 
 @dataclass(frozen=True)
@@ -105,6 +131,7 @@ class InfisicalExternalValues:
     """Infisical's `infisical-standalone` chart with its Redis subchart off and the variables in a Secret."""
 
     notes: tuple[str, ...]
+    chart_version: str
     secret_name: str
     ca_path: str | None
 
@@ -114,9 +141,18 @@ class InfisicalBundledValues:
     """Infisical's chart with its bundled Bitnami `redis` subchart (18.14.x), standalone."""
 
     notes: tuple[str, ...]
-    image_repository: str
+    chart_version: str
+    subchart_version: str
+    image: Image
     password: str
     nodes: RedisNodes
+
+
+@dataclass(frozen=True)
+class NoChart:
+    """Why no Helm values are generated for this deployment (a server line no Bitnami chart can run)."""
+
+    reason: str
 
 
 def chart_conf_text(dep: Deployment, drop: frozenset[str] = frozenset()) -> str:
@@ -199,10 +235,10 @@ def _tls(dep: Deployment) -> ChartTls | None:
     return ChartTls(auth_clients=dep.tls.auth_clients == "yes", existing_secret=dep.tls.kubernetes_secret)
 
 
-def _image(repository: str, suffix: str = "") -> tuple[str, bool]:
-    """The image, and whether the chart must be told to accept a non-Bitnami one."""
-    image = repository + suffix
-    return image, repository.removeprefix("docker.io/") not in BITNAMI_IMAGES
+def _insecure(image: Image, chart_version: str) -> bool:
+    """Whether the chart must be told to accept a non-Bitnami image (charts 22 and later check; 18.x cannot)."""
+    bitnami = image.repository.removeprefix("docker.io/").split("/")[0] in {"bitnami", "bitnamilegacy"}
+    return not bitnami and not chart_version.startswith("18.")
 
 
 def _tls_notes(dep: Deployment) -> list[str]:
@@ -216,10 +252,17 @@ def _tls_notes(dep: Deployment) -> list[str]:
     return [f"TLS certificates come from Secret {dep.tls.kubernetes_secret} ({', '.join(TLS_KEYS)})."]
 
 
+def _target(dep: Deployment) -> ChartTarget:
+    target = chart_target(dep)
+    if target is None:
+        raise ValueError(no_chart_reason(dep))
+    return target
+
+
 def bitnami_redis_values(dep: Deployment, secrets: SecretValues) -> BitnamiRedisValues:
     """The Bitnami `redis` chart: ``standalone``, or ``replication`` with Sentinel."""
-    release = dep.kubernetes.release
-    image, insecure = _image(dep.kubernetes.image_repository)
+    k = dep.kubernetes
+    target = _target(dep)
     notes = _tls_notes(dep)
     sentinel = None
     if dep.mode == "sentinel":
@@ -229,23 +272,33 @@ def bitnami_redis_values(dep: Deployment, secrets: SecretValues) -> BitnamiRedis
         sentinel = SentinelBlock(
             s.master_name, s.quorum, s.down_after_ms, s.failover_timeout_ms, s.parallel_syncs, sentinel_auth
         )
-        notes.insert(0, f"Infisical finds the master through the Sentinels: service {release}, port 26379.")
-        if dep.auth.sentinel_password is not None and dep.auth.sentinel_password != dep.auth.password:
+        notes.insert(
+            0,
+            f"Infisical finds the master through the Sentinels: pods {k.release}-node-N under Service "
+            f"{k.release}-headless, port 26379 (helm/infisical-redis.secret.yaml).",
+        )
+        if sentinel_auth and dep.auth.sentinel_password != dep.auth.password:
             notes.append(
-                "The chart gives the Sentinels the data nodes' password (auth.sentinel): "
-                "REDIS_SENTINEL_PASSWORD must hold that password, not a separate one."
+                "The chart gives the Sentinels the data nodes' password (auth.sentinel): the Secret's "
+                "REDIS_SENTINEL_PASSWORD is that password, not the one auth.sentinel_password names."
             )
     else:
-        notes.insert(0, f"Infisical connects to service {release}-master, port 6379 (standalone.host).")
+        notes.insert(
+            0, f"Infisical connects to Service {k.release}-master, port 6379 (helm/infisical-redis.secret.yaml)."
+        )
     return BitnamiRedisValues(
         notes=tuple(notes),
-        release=release,
-        image_repository=image,
-        allow_insecure_images=insecure,
+        release=k.release,
+        namespace=k.namespace,
+        cluster_domain=k.cluster_domain,
+        chart_version=target.version,
+        image=target.redis,
+        allow_insecure_images=_insecure(target.redis, target.version),
         architecture="replication" if sentinel else "standalone",
         node_key="replica" if sentinel else "master",
-        replica_count=len(dep.sentinel.nodes) if dep.sentinel and sentinel else None,
+        replica_count=data_node_count(dep) if sentinel else None,
         sentinel=sentinel,
+        sentinel_image=target.sentinel,
         auth=_auth(dep, secrets),
         nodes=_nodes(dep),
         tls=_tls(dep),
@@ -256,13 +309,20 @@ def bitnami_redis_cluster_values(dep: Deployment, secrets: SecretValues) -> Bitn
     """The Bitnami `redis-cluster` chart; ``useAOFPersistence`` owns ``appendonly`` there."""
     c = dep.cluster
     assert c is not None
-    image, insecure = _image(dep.kubernetes.image_repository, "-cluster")
-    notes = [f"Infisical's seed nodes: service {dep.kubernetes.release}, port 6379 (cluster.nodes).", *_tls_notes(dep)]
+    k = dep.kubernetes
+    target = _target(dep)
+    notes = [
+        f"Infisical's seed node: Service {k.release}, port 6379 (helm/infisical-redis.secret.yaml).",
+        *_tls_notes(dep),
+    ]
     return BitnamiRedisClusterValues(
         notes=tuple(notes),
-        release=dep.kubernetes.release,
-        image_repository=image,
-        allow_insecure_images=insecure,
+        release=k.release,
+        namespace=k.namespace,
+        cluster_domain=k.cluster_domain,
+        chart_version=target.version,
+        image=target.redis,
+        allow_insecure_images=_insecure(target.redis, target.version),
         node_count=len(c.nodes),
         replicas=c.replicas_per_master,
         use_aof="yes" if dep.persistence.aof else "no",
@@ -275,6 +335,9 @@ def bitnami_redis_cluster_values(dep: Deployment, secrets: SecretValues) -> Bitn
 def bundled_obstacles(dep: Deployment, secrets: SecretValues) -> list[str]:
     """Why Infisical's bundled Redis cannot be this deployment; empty when it can."""
     obstacles = []
+    target = chart_target(dep)
+    if target is not None and not target.bundled_fits:
+        obstacles.append("is Bitnami `redis` 18.14.1, whose values here are for Redis 7.2 and older")
     if dep.mode != "standalone":
         obstacles.append("is standalone only")
     if not dep.auth.enabled:
@@ -294,24 +357,30 @@ def infisical_external_values(dep: Deployment, secrets: SecretValues) -> Infisic
     if dep.mode == "standalone" and obstacles:
         notes.append(f"No infisical.bundled.values.yaml: the chart's bundled Redis {'; '.join(obstacles)}.")
     ca_path = dep.tls.infisical_ca_path if dep.tls.enabled else None
-    return InfisicalExternalValues(tuple(notes), dep.kubernetes.infisical_secret, ca_path)
+    return InfisicalExternalValues(tuple(notes), INFISICAL_CHART_VERSION, dep.kubernetes.infisical_secret, ca_path)
 
 
 def infisical_bundled_values(dep: Deployment, secrets: SecretValues) -> InfisicalBundledValues | None:
     """None when the bundled Redis cannot be this deployment (see `bundled_obstacles`)."""
-    if bundled_obstacles(dep, secrets):
+    target = chart_target(dep)
+    if target is None or bundled_obstacles(dep, secrets):
         return None
     source = dep.auth.password
     return InfisicalBundledValues(
         notes=(_password_note(source, secrets),),
-        image_repository=dep.kubernetes.image_repository,
+        chart_version=INFISICAL_CHART_VERSION,
+        subchart_version=target.version,
+        image=target.redis,
         password=_printable(secrets.password(source), "the password"),
         nodes=_nodes(dep),
     )
 
 
 def helm_files(dep: Deployment, secrets: SecretValues) -> dict[str, str]:
-    """Relative file name -> YAML text, for this deployment's mode."""
+    """Relative file name -> YAML text, for this deployment's mode (a README alone when no chart fits)."""
+    reason = no_chart_reason(dep)
+    if reason is not None:
+        return {"helm/README.md": render_template("helm/README.md.j2", v=NoChart(reason))}
     views: dict[str, object] = {"infisical.external.values.yaml": infisical_external_values(dep, secrets)}
     if dep.mode == "cluster":
         views["bitnami-redis-cluster.values.yaml"] = bitnami_redis_cluster_values(dep, secrets)
@@ -321,9 +390,11 @@ def helm_files(dep: Deployment, secrets: SecretValues) -> dict[str, str]:
     if bundled is not None:
         views["infisical.bundled.values.yaml"] = bundled
     files = {f"helm/{name}": render_template(f"helm/{name}.j2", v=view) for name, view in views.items()}
-    env = infisical_env_view(dep, secrets)
     secret = render_template(
-        "helm/infisical-redis.secret.yaml.j2", secret_name=dep.kubernetes.infisical_secret, env=env
+        "helm/infisical-redis.secret.yaml.j2",
+        secret_name=dep.kubernetes.infisical_secret,
+        namespace=dep.kubernetes.secret_namespace,
+        env=kubernetes_env_view(dep, secrets),
     )
     files["helm/infisical-redis.secret.yaml"] = secret
     return dict(sorted(files.items()))
