@@ -177,11 +177,15 @@ def test_tables_know_what_the_issue_found_missing() -> None:
 
 
 def test_lines_known_from_neighbours_accept_either_neighbours_names() -> None:
-    between = directive_table("redis_8_2")
+    between = directive_table("redis_8_4")
     assert between.source.startswith("between")
-    assert "tls-auth-clients-user" in between.uncertain  # Redis 8.6 has it, 8.0 does not
-    assert t(REDIS, 8, 2).has_directive("tls-auth-clients-user")
+    assert "tls-auth-clients-user" in between.uncertain  # Redis 8.6 has it, 8.2 does not
+    assert t(REDIS, 8, 4).has_directive("tls-auth-clients-user")
     assert "appendonly" not in between.uncertain
+    measured = directive_table("redis_8_2")  # what redis-server 8.2.3 accepted and refused decides
+    assert not t(REDIS, 8, 2).has_directive("tls-auth-clients-user")
+    assert t(REDIS, 8, 2).has_directive("prefetch-batch-max-size")
+    assert "prefetch-batch-max-size" not in measured.uncertain
 
 
 def test_all_directives_mapping_dates_names() -> None:

@@ -19,8 +19,8 @@ README: Final = Path(__file__).resolve().parents[2] / "README.md"
 
 def _source(row: VerifiedRow) -> str:
     if row.source.startswith("between "):
-        older, newer = row.source.removeprefix("between ").split(" and ")
-        return f"between {older.split()[-1]} and {newer.split()[-1]} (no source of this line at hand)"
+        ends = [end if "'s table" in end else end.split()[-1] for end in row.source[8:].split(" and ")]
+        return f"between {ends[0]} and {ends[1]} (no source of this line at hand)"
     return f"`src/config.c` of {row.source.split()[-1]}"
 
 

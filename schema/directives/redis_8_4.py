@@ -5,4 +5,4 @@ of them knows is accepted (the line may or may not have it) and listed as uncert
 newer neighbour's.
 """
 
-BETWEEN: tuple[str, str] = ("redis_8_0", "redis_8_6")
+BETWEEN: tuple[str, str] = ("redis_8_2", "redis_8_6")

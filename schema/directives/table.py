@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 Arity = tuple[int, int | None]
@@ -72,6 +72,14 @@ def _read(data: ModuleType, module: str) -> DirectiveTable:
     )
 
 
+def _label(table: DirectiveTable) -> str:
+    """``redis/redis 8.0.2`` for a table read from source, ``Redis 8.2's table`` for one known from neighbours."""
+    if not table.source.startswith("between "):
+        return table.source
+    family, major, minor = table.module.split("_")
+    return f"{family.capitalize()} {major}.{minor}'s table"
+
+
 def _between(older: DirectiveTable, newer: DirectiveTable, module: str) -> DirectiveTable:
     arity = {**older.arity, **newer.arity}
     aliases = {**older.aliases, **newer.aliases}
@@ -79,7 +87,7 @@ def _between(older: DirectiveTable, newer: DirectiveTable, module: str) -> Direc
         del aliases[alias]  # a spelling that is a name of its own in the newer line stays a name
     return DirectiveTable(
         module=module,
-        source=f"between {older.source} and {newer.source}",
+        source=f"between {_label(older)} and {_label(newer)}",
         arity=arity,
         aliases=aliases,
         ignored=older.ignored & newer.ignored,
@@ -91,9 +99,20 @@ def _between(older: DirectiveTable, newer: DirectiveTable, module: str) -> Direc
 
 @functools.cache
 def directive_table(module: str) -> DirectiveTable:
-    """The table of the line whose data module is ``schema.directives.<module>`` (imported on first use)."""
+    """The table of the line whose data module is ``schema.directives.<module>`` (imported on first use).
+
+    A line known from its neighbours (``BETWEEN``) drops the names a real server of the line refused
+    (``REFUSED``) and stops calling uncertain the names it accepted (``CONFIRMED``)."""
     data = importlib.import_module(f".{module}", __package__)
     between: tuple[str, str] | None = getattr(data, "BETWEEN", None)
-    if between is not None:
-        return _between(directive_table(between[0]), directive_table(between[1]), module)
-    return _read(data, module)
+    if between is None:
+        return _read(data, module)
+    table = _between(directive_table(between[0]), directive_table(between[1]), module)
+    refused: frozenset[str] = getattr(data, "REFUSED", frozenset())
+    confirmed: frozenset[str] = getattr(data, "CONFIRMED", frozenset())
+    return replace(
+        table,
+        arity={name: arity for name, arity in table.arity.items() if name not in refused},
+        aliases={alias: name for alias, name in table.aliases.items() if alias not in refused and name not in refused},
+        uncertain=table.uncertain - refused - confirmed,
+    )
