@@ -60,14 +60,22 @@ def test_live_sentinel_quorum_and_count() -> None:
     assert _live(monitor, peer, password, kind="sentinel") == ["sentinel.count"]
     assert _live(monitor, password, kind="sentinel") == ["sentinel.count", "sentinel.quorum"]
     assert _live(monitor, peer, kind="sentinel") == ["sentinel.count", "sentinel.password"]
+    three = (monitor, peer, ("sentinel", ("known-sentinel", "m", "10.0.0.3", "26379", "id")), password)
+    no_quorum = ("sentinel_ckquorum", ("NOQUORUM 1 usable Sentinels.",))
+    down = ("sentinel_master_flags", ("s_down,o_down,master",))
+    assert _live(*three, no_quorum, down, kind="sentinel") == ["sentinel.health", "sentinel.quorum"]
+    seen = (("sentinel_replicas_up", ("1",)), ("sentinel_deployment_replicas", ("2",)))
+    assert _live(*three, *seen, kind="sentinel") == ["sentinel.replicas-seen"]
 
 
 def test_live_cluster_and_dragonfly_facts() -> None:
-    assert _live(("role", ("master",)), ("cluster_replicas", ("0",)), ("cluster_size", ("2",))) == [
+    master = (("role", ("master",)), ("cluster_slots_served", ("5461",)))
+    assert _live(*master, ("connected_slaves", ("0",)), ("cluster_size", ("2",))) == [
         "cluster.masters",
         "cluster.replicas",
     ]
-    assert _live(("role", ("master",)), ("cluster_replicas", ("1",)), ("cluster_size", ("3",))) == []
+    assert _live(*master, ("connected_slaves", ("1",)), ("cluster_size", ("3",))) == []
+    assert _live(("role", ("master",)), ("connected_slaves", ("0",))) == []  # not a cluster master
     dragonfly = ("server_name", ("dragonfly",))
     assert _live(dragonfly) == ["server.compatible"]
     assert _live(dragonfly, ("dragonfly_default_lua_flags", ("allow-undeclared-keys",))) == []
@@ -110,6 +118,11 @@ def test_sentinel_deployment_every_node_judged(
     s.sentinels[2].cli("ACL", "SETUSER", "default", "nopass")  # the third Sentinel now lets anyone in
     s.master.cli("CONFIG", "SET", "maxmemory-policy", "allkeys-lru")
     s.replicas[1].kill9()
+
+    def replica_down_everywhere() -> bool:
+        return all("s_down" in x.cli("SENTINEL", "REPLICAS", s.master_name, check=False) for x in s.sentinels)
+
+    wait_until("the killed replica flagged s_down by every Sentinel", replica_down_everywhere, 10, lambda: "")
     status, out, err = run_main(capsys, *args)
     found = _by_node(out)
     assert status == 2, out  # the killed replica could not be judged
@@ -117,8 +130,10 @@ def test_sentinel_deployment_every_node_judged(
     assert found[_url(s.replicas[1])] == {"input.unreadable"}
     assert _url(s.replicas[0]) not in found
     for sentinel in s.sentinels[:2]:
-        assert found[_url(sentinel)] == {"sentinel.quorum"}
-    assert found[_url(s.sentinels[2])] == {"sentinel.quorum", "sentinel.password"}, out
+        assert found[_url(sentinel)] == {"sentinel.quorum", "sentinel.replicas-seen"}
+    assert found[_url(s.sentinels[2])] == {"sentinel.quorum", "sentinel.replicas-seen", "sentinel.password"}, out
+    seen = {r["message"] for r in _records(out) if r["rule"] == "sentinel.replicas-seen"}
+    assert seen == {"this Sentinel sees 1 of the deployment's 2 replica(s) up"}
     for secret in s.passwords.values():
         assert secret not in out + err
 
@@ -159,12 +174,16 @@ def test_cluster_every_node_judged_and_an_unreachable_one_reported(
         assert f"{_url(node)}: note: Redis 7.0 (" in err
 
     replica = next(n for n in cluster.nodes if n.info("replication")["role"] == "slave")
+    its_master = next(n for n in cluster.nodes if str(n.port) == replica.info("replication")["master_port"])
     replica.kill9()
+    wait_until("the master losing its replica", lambda: its_master.info("replication")["connected_slaves"] == "0", 10,
+               lambda: its_master.diagnostics(10))  # fmt: skip
     cluster.nodes[0].cli("CONFIG", "SET", "appendonly", "no")
     status, out, err = run_main(capsys, *args)
-    found = _by_node(out)
     assert status == 2, out
-    assert found == {_url(replica): {"input.unreadable"}, _url(cluster.nodes[0]): {"persistence.aof"}}
+    expected = {_url(replica): {"input.unreadable"}, _url(its_master): {"cluster.replicas"}}
+    expected.setdefault(_url(cluster.nodes[0]), set()).add("persistence.aof")
+    assert _by_node(out) == expected
     assert cluster.password not in out + err
 
 

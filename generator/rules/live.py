@@ -1,9 +1,10 @@
-"""Predicates only a running deployment can answer: the Sentinels' quorum and count as the Sentinels see them,
-a cluster's masters and their replicas, and whether the server runs BullMQ's scripts at all.
+"""Predicates only a running deployment can answer: the Sentinels' quorum, count, master and replicas as the
+Sentinels see them, a cluster's masters and their replicas, and whether the server runs BullMQ's scripts at all.
 
 A live Sentinel is judged as the ``sentinel.conf`` it keeps: ``sentinel monitor NAME IP PORT QUORUM`` and one
-``sentinel known-sentinel`` line per other Sentinel it sees (``generator.sources.server_sentinel``). A cluster
-node carries its cluster's facts as underscore settings (``cluster_size``, ``cluster_replicas``), set by
+``sentinel known-sentinel`` line per other Sentinel it sees, plus what it sees as ``sentinel_*`` facts (the
+master's flags, ``CKQUORUM``, replicas up) (``generator.sources.server_sentinel``). A cluster
+node carries its cluster's facts as underscore settings (``cluster_size``, ``cluster_slots_served``), set by
 ``generator.sources.server_cluster``.
 """
 
@@ -38,10 +39,29 @@ def _quorum(cfg: EffectiveConfig) -> Iterator[Hit]:
         return
     count, quorum = seen
     where = cfg.sentinel_lines("monitor")[-1].where
+    ckquorum = cfg.value("sentinel_ckquorum")
     if quorum > count:
         yield Hit(where, f"quorum {quorum} is more than the {count} Sentinel(s) this Sentinel sees")
     elif quorum <= count // 2:
         yield Hit(where, f"quorum {quorum} of the {count} Sentinels this Sentinel sees is not a majority")
+    elif ckquorum and not ckquorum.startswith("OK"):
+        yield Hit(where, f"SENTINEL CKQUORUM: {ckquorum}")
+
+
+@predicate("sentinel.health", EffectiveConfig)
+def _health(cfg: EffectiveConfig) -> Iterator[Hit]:
+    flags = cfg.value("sentinel_master_flags").split(",")
+    if cfg.live and cfg.kind == "sentinel" and {"s_down", "o_down"} & set(flags):
+        monitor = cfg.sentinel_lines("monitor")
+        master = ":".join(monitor[-1].args[2:4]) if monitor and len(monitor[-1].args) >= 4 else "its master"
+        yield Hit(cfg.origin, f"this Sentinel sees the master {master} down (flags {','.join(flags)})")
+
+
+@predicate("sentinel.replicas-seen", EffectiveConfig)
+def _replicas_seen(cfg: EffectiveConfig) -> Iterator[Hit]:
+    up, known = _number(cfg, "sentinel_replicas_up"), _number(cfg, "sentinel_deployment_replicas")
+    if cfg.live and cfg.kind == "sentinel" and up is not None and known is not None and up < known:
+        yield Hit(cfg.origin, f"this Sentinel sees {up} of the deployment's {known} replica(s) up")
 
 
 @predicate("sentinel.count", EffectiveConfig)
@@ -61,7 +81,8 @@ def _masters(cfg: EffectiveConfig) -> Iterator[Hit]:
 
 @predicate("cluster.replicas", EffectiveConfig)
 def _replicas(cfg: EffectiveConfig) -> Iterator[Hit]:
-    if cfg.live and cfg.value("role") == "master" and _number(cfg, "cluster_replicas") == 0:
+    served = _number(cfg, "cluster_slots_served") if cfg.live else None
+    if served and cfg.value("role") == "master" and _number(cfg, "connected_slaves") == 0:
         yield Hit(cfg.origin, "this cluster master has no replica: losing it takes its slots offline")
 
 

@@ -109,7 +109,8 @@ def run_sentinel(
         run.add(judge_node(url.display, _data_node(url, data_password, options), ignore))
     for host, port in ((address.host, address.port), *view.sentinels):
         url = RedisURL(address.tls, host, port)
-        run.add(judge_node(url.display, _sentinel(url, master_name, sentinel_password, options), ignore))
+        read = _sentinel(url, master_name, sentinel_password, options, len(view.replicas))
+        run.add(judge_node(url.display, read, ignore))
     return run
 
 
@@ -125,10 +126,10 @@ def _open_sentinel(url: RedisURL, password: str | None, options: ClientOptions) 
         ) from None
 
 
-def _sentinel(url: RedisURL, name: str, password: str | None, options: ClientOptions) -> NodeRead:
+def _sentinel(url: RedisURL, name: str, password: str | None, options: ClientOptions, replicas: int) -> NodeRead:
     def read() -> NodeAudit:
         with _open_sentinel(url, password, options) as conn:
-            return audit_sentinel(conn, name, password, options)
+            return audit_sentinel(conn, name, password, options, replicas)
 
     return read
 
@@ -150,7 +151,7 @@ def run_cluster(address: RedisURL, passwords: Passwords, options: ClientOptions,
                 info = cluster_info(conn)
                 me = next(n for n in nodes if n.node_id == node_id)
                 where = _where(url)
-                extra = node_facts(me, nodes, info, where)
+                extra = node_facts(me, info, where)
                 if asked is not None and node_id == asked.node_id:
                     extra.append(_setting("cluster_size", str(size), where))
                 audit = audit_node(conn, authenticated=password is not None, extra=extra)

@@ -2,13 +2,12 @@
 
 ``CLUSTER NODES`` on the node asked lists every master and replica; each node is judged as a server of its own,
 carrying its cluster's facts as underscore settings: its own ``CLUSTER INFO`` (``cluster_state``,
-``cluster_slots_ok``), how many replicas follow it (``cluster_replicas``, for masters), and on the node asked,
-how many masters serve slots (``cluster_size``).
+``cluster_slots_ok``), the slots it serves (``cluster_slots_served``, for masters), and on the node asked, how
+many masters serve slots (``cluster_size``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from generator.server.connection import ReplyError, ServerConnection, parse_info
@@ -89,15 +88,12 @@ def cluster_nodes(conn: ServerConnection) -> list[ClusterNode]:
     return parse_cluster_nodes(reply if isinstance(reply, str) else "")
 
 
-def replicas_per_master(nodes: list[ClusterNode]) -> Counter[str]:
-    return Counter(n.master_id for n in nodes if not n.master and "fail" not in n.flags)
-
-
-def node_facts(node: ClusterNode, nodes: list[ClusterNode], info: dict[str, str], where: Location) -> list[Setting]:
-    """The cluster facts the rules judge on ``node``, from its own ``CLUSTER INFO`` and the topology."""
+def node_facts(node: ClusterNode, info: dict[str, str], where: Location) -> list[Setting]:
+    """The cluster facts the rules judge on ``node``: its own ``CLUSTER INFO`` and the slots it serves (its
+    replicas are the ones linked to it, INFO's ``connected_slaves``: the gossiped topology can lag behind)."""
     facts = [Setting(name, (info[name],), where) for name in CLUSTER_FACTS if name in info]
-    if node.master and node.slots:
-        facts.append(Setting("cluster_replicas", (str(replicas_per_master(nodes)[node.node_id]),), where))
+    if node.master:
+        facts.append(Setting("cluster_slots_served", (str(node.slots),), where))
     return facts
 
 

@@ -27,6 +27,8 @@ from generator.sources.base import Note
 from generator.sources.server import AuditError, NodeAudit, read_info
 
 Address = tuple[str, int]
+DOWN_FLAGS = frozenset({"s_down", "o_down", "disconnected"})
+"""Flags of a node a Sentinel cannot count on."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class SentinelView:
     replicas: tuple[Address, ...]
     sentinels: tuple[Address, ...]
     """The other Sentinels (not the one asked)."""
+    replicas_up: int
+    """Replicas this Sentinel does not flag down or disconnected."""
+    ckquorum: str
+    """``SENTINEL CKQUORUM``'s answer: ``OK ...`` or why the quorum cannot be reached."""
 
 
 def _records(reply: object) -> list[dict[str, str]]:
@@ -71,6 +77,7 @@ def sentinel_view(conn: ServerConnection, name: str) -> SentinelView:
     if address is None:
         raise AuditError(f"{conn.display}: SENTINEL MASTER {name} gave no address")
     quorum = master.get("quorum", "")
+    up = [r for r in replicas if not set(r.get("flags", "").split(",")) & DOWN_FLAGS]
     return SentinelView(
         name,
         address,
@@ -78,7 +85,17 @@ def sentinel_view(conn: ServerConnection, name: str) -> SentinelView:
         master.get("flags", ""),
         tuple(a for a in map(_address, replicas) if a is not None),
         tuple(a for a in map(_address, others) if a is not None),
+        len(up),
+        _ckquorum(conn, name),
     )
+
+
+def _ckquorum(conn: ServerConnection, name: str) -> str:
+    try:
+        reply = conn.command("SENTINEL", "CKQUORUM", name)
+    except ReplyError as error:
+        return error.text
+    return reply if isinstance(reply, str) else "?"
 
 
 def _master_names(conn: ServerConnection) -> str:
@@ -102,8 +119,11 @@ def requires_password(url: RedisURL, options: ClientOptions) -> bool:
     return False
 
 
-def audit_sentinel(conn: ServerConnection, name: str, password: str | None, options: ClientOptions) -> NodeAudit:
-    """Judge one Sentinel of the set ``name`` by the rules on Sentinel configs."""
+def audit_sentinel(
+    conn: ServerConnection, name: str, password: str | None, options: ClientOptions, deployment_replicas: int
+) -> NodeAudit:
+    """Judge one Sentinel of the set ``name`` by the rules on Sentinel configs, and by what it sees: the
+    master's flags, ``SENTINEL CKQUORUM`` and how many of the ``deployment_replicas`` it sees up."""
     where = Location(conn.display)
     info = read_info(conn)
     identity = identify(info)
@@ -116,6 +136,13 @@ def audit_sentinel(conn: ServerConnection, name: str, password: str | None, opti
     settings = [Setting("sentinel", ("monitor", name, host, str(port), str(view.quorum)), where)]
     settings += [Setting("sentinel", ("known-replica", name, h, str(p)), where) for h, p in view.replicas]
     settings += [Setting("sentinel", ("known-sentinel", name, h, str(p)), where) for h, p in view.sentinels]
+    seen = {
+        "sentinel_master_flags": view.flags,
+        "sentinel_ckquorum": view.ckquorum,
+        "sentinel_replicas_up": str(view.replicas_up),
+        "sentinel_deployment_replicas": str(deployment_replicas),
+    }
+    settings += [Setting(fact, (value,), where) for fact, value in seen.items()]
     if requires_password(conn.url, options):
         if password:
             settings.append(Setting("requirepass", (password,), where, True))
