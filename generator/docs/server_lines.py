@@ -1,7 +1,7 @@
-"""README's (and so the docs' Verified page's) table of server lines, from the one table of lines.
+"""The docs' Verified page's table of server lines, from the one table of lines.
 
 Each known line, where its directive table was read, and the real server the suite proves it on. The block sits
-between two markers in README.md; ``python -m generator.docs.server_lines`` rewrites it, a test keeps it current.
+between two markers in docs/verified.md; ``python -m generator.docs.server_lines`` rewrites it, a test keeps it current.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from generator.schema.versions import VerifiedRow, verified_lines
 
 START: Final = "<!-- server-lines:start (generated: python -m generator.docs.server_lines) -->"
 END: Final = "<!-- server-lines:end -->"
-README: Final = Path(__file__).resolve().parents[2] / "README.md"
+VERIFIED_PAGE: Final = Path(__file__).resolve().parents[2] / "docs" / "verified.md"
 
 
 def _source(row: VerifiedRow) -> str:
@@ -37,21 +37,21 @@ def server_lines_table() -> str:
     return "\n".join(lines)
 
 
-def with_table(readme: str) -> str:
-    """``readme`` with the block between the markers replaced by the current table (ValueError: no markers)."""
-    head, start, rest = readme.partition(START)
+def with_table(page: str) -> str:
+    """``page`` with the block between the markers replaced by the current table (ValueError: no markers)."""
+    head, start, rest = page.partition(START)
     _, end, tail = rest.partition(END)
     if not start or not end:
-        raise ValueError(f"README.md has no {START!r} ... {END!r} block")
+        raise ValueError(f"docs/verified.md has no {START!r} ... {END!r} block")
     return f"{head}{START}\n{server_lines_table()}\n{END}{tail}"
 
 
 def main() -> int:
-    text = README.read_text()
+    text = VERIFIED_PAGE.read_text()
     updated = with_table(text)
     if updated != text:
-        README.write_text(updated)
-        print("README.md: server lines table rewritten", file=sys.stderr)
+        VERIFIED_PAGE.write_text(updated)
+        print("docs/verified.md: server lines table rewritten", file=sys.stderr)
     return 0
 
 
