@@ -41,9 +41,11 @@ def text_kind(text: str, name: str = "") -> str | None:
     env = sum(bool(_ENV_LINE.match(line)) for line in lines)
     if env / len(lines) >= 0.8:
         return "dotenv"
-    words = [line.split(None, 1)[0].lower() for line in lines]
+    # Directives stand at the start of their line; indented ones are a YAML block's text (a ConfigMap's redis.conf).
+    top = [line for line in text.split("\n") if line[:1] not in ("", " ", "\t") and not line.startswith("#")] or lines
+    words = [line.split(None, 1)[0].lower() for line in top]
     conf = sum(word in REDIS_DIRECTIVES or word in _CONF_EXTRA for word in words)
-    if conf / len(lines) >= 0.5:
+    if conf / len(top) >= 0.5:
         return "conf"
     if _YAML_KEY.match(lines[0]) or lines[0].startswith(("- ", "{", "[")):
         return "yaml"

@@ -24,7 +24,7 @@ from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
 from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
 from generator.sources.charts.config import Reader, auth_on, get, section_at, settings
-from generator.sources.charts.identify import identify
+from generator.sources.charts.identify import identify, not_a_chart
 from generator.sources.charts.secret import secret_env
 
 CHART_MANAGED_RULES = frozenset({"network.exposed", "tls.ca", "auth.sentinel-rewrite"})
@@ -82,6 +82,23 @@ def _chart_env(document: YamlDocument, display: str) -> EnvFacts | None:
     )
 
 
+def _config_map(reader: Reader, result: SourceResult, target: ServerTarget | None) -> None:
+    """A Kubernetes ConfigMap: each ``data`` entry that reads as a redis.conf or sentinel.conf is judged as one,
+    at its lines inside the ConfigMap."""
+    from generator.sources.detect import text_kind
+
+    data = reader.get(("data",))
+    entries = [(str(k), v) for k, v in data.items()] if isinstance(data, dict) else []
+    for name, text in entries:
+        if not isinstance(text, str) or text_kind(text, name) != "conf":
+            continue
+        found = list(reader.conf_text(("data", name)))
+        result.secrets |= {v for s in found for v in secret_values(s.name, s.args)}
+        result.subjects.append(EffectiveConfig.of(found, reader.at(("data", name), key=True), target=target))
+    if not result.subjects:
+        raise not_a_chart(reader.display, "a ConfigMap with no redis.conf or sentinel.conf in its data")
+
+
 def helm_from_text(text: str, display: str, target: ServerTarget | None = None) -> SourceResult:
     """``target`` (``check --redis-version``) wins over the line the values' image names."""
     try:
@@ -96,6 +113,9 @@ def helm_from_text(text: str, display: str, target: ServerTarget | None = None) 
         env = secret_env(Reader(document, text, display))
         result.subjects.append(env)
         result.secrets |= {a.value for a in env.assignments if is_secret_env(a.name) and a.value}
+        return result
+    if isinstance(data, dict) and data.get("kind") == "ConfigMap":
+        _config_map(Reader(document, text, display), result, target)
         return result
     found = identify(data, display)
     chart, base = found.chart, found.base
