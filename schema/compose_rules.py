@@ -98,4 +98,14 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         "and command: redis-sentinel /etc/redis-sentinel/sentinel.conf (one directory per Sentinel).",
         scopes=_CHECK,
     ),
+    Rule(
+        id="network.container-bind",
+        severity=Severity.ERROR,
+        summary="A Redis in a container must not bind to loopback only",
+        why="Inside a container, `bind 127.0.0.1 -::1` (the stock redis.conf's line) listens on the container's "
+        "own loopback: no other container, Infisical's backend included, can connect, and Infisical retries "
+        "forever with nothing queued.",
+        fix="bind * -::* (reach is limited by the compose network; require a password)",
+        scopes=_CHECK,
+    ),
 )

@@ -191,3 +191,21 @@ def _config_mount(compose: ComposeFile) -> Iterator[Hit]:
                 f"service {sentinel.name}: {sentinel.config_file} is bind-mounted as a single file: Sentinel's "
                 "rewrites fail, and a restart forgets every failover",
             )
+
+
+@predicate("network.container-bind", ComposeFile)
+def _container_bind(compose: ComposeFile) -> Iterator[Hit]:
+    for service in _servers(compose):
+        bind = service.loopback_bind
+        if bind is None or service.network_mode == "host":
+            continue
+        if any(other.network_mode == f"service:{service.name}" for other in compose.services):
+            continue  # those share its loopback
+        message = (
+            f"service {service.name} listens on its container's loopback only ({bind.value}): no other "
+            "container can connect"
+        )
+        yield Hit(bind.where, message)
+        mount = service.config_mount
+        if mount is not None and bind.where.file != service.where.file:
+            yield Hit(mount.where, message)

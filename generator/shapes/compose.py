@@ -12,7 +12,7 @@ from typing import Literal
 
 from generator.schema.rules import Scope
 from generator.schema.versions import LineMatch
-from generator.shapes.config import EffectiveConfig
+from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
 
 Role = Literal["redis", "sentinel", "infisical", "other"]
@@ -101,6 +101,8 @@ class ComposeService:
     """The config file the server is started with (a path inside the container)."""
     config_mount: Mount | None = None
     """The mount that brings that file, when one does."""
+    loopback_bind: Setting | None = None
+    """A ``bind`` that lists loopback addresses only."""
     redis_hosts: tuple[tuple[str, Location], ...] = ()
     """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, each entry of the host lists)."""
     redis_env_known: bool = False

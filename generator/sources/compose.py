@@ -32,6 +32,7 @@ from generator.sources.compose_command import (
     command_words,
     expand_shell,
     find_invocation,
+    flags_of,
 )
 from generator.sources.compose_env import (
     STAND_IN_HOST,
@@ -111,6 +112,34 @@ def _overridden(settings: list[Setting], unknown: set[str]) -> list[Setting]:
     return [s for s in settings if s.name in _ADDITIVE or s.name not in unknown]
 
 
+_LOOPBACK = ("127.", "-127.", "::1", "-::1", "localhost")
+
+
+def _loopback_bind(cfg: EffectiveConfig) -> Setting | None:
+    """The ``bind`` line, when it lists loopback addresses only (no other container can connect)."""
+    bind = cfg.last("bind")
+    if bind is None or not bind.args or not all(arg.startswith(_LOOPBACK) for arg in bind.args):
+        return None
+    return bind
+
+
+def _extended(spec: Any, services: dict[str, Any], depth: int = 0) -> dict[str, Any]:
+    """A service with ``extends: {service: NAME}`` (same file) on top of that service's keys, as compose merges
+    them: mappings key by key, everything else replaced. ``extends`` with ``file:`` is not followed."""
+    if not isinstance(spec, dict):
+        return {}
+    base_ref = spec.get("extends")
+    name = base_ref if isinstance(base_ref, str) else base_ref.get("service") if isinstance(base_ref, dict) else None
+    if name is None or depth > 8 or (isinstance(base_ref, dict) and base_ref.get("file")):
+        return spec
+    base = _extended(services.get(str(name)), services, depth + 1)
+    merged = {**base, **spec}
+    for key, value in spec.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = {**base[key], **value}
+    return merged
+
+
 def _parents(path: str) -> list[str]:
     """``path`` and each directory above it, nearest first (``/a/b.conf`` -> ``/a/b.conf``, ``/a``)."""
     found = [path]
@@ -152,7 +181,7 @@ class _Reader:
 
     def read(self) -> SourceResult:
         services = self.data["services"]
-        built = [self._service(str(name), spec or {}) for name, spec in services.items()]
+        built = [self._service(str(name), _extended(spec, services)) for name, spec in services.items()]
         built = [self._follow_network_mode(s, built) for s in built]
         volumes = self.data.get("volumes")
         compose = ComposeFile(
@@ -269,6 +298,13 @@ class _Reader:
             found = bitnami_env(list(service.env), family, sentinel, service.image_at or service.where)
             settings = [*_overridden(settings, found.unknown), *found.settings]
             unknown |= found.unknown
+            extra = found.extra_flags
+            if extra is not None and extra.value is None:
+                whole_unknown = True  # any flag at all may come from the environment
+            elif extra is not None and extra.value:
+                flags = flags_of(extra.value, extra.where)
+                settings = [*_overridden(settings, flags.unknown), *flags.settings]
+                unknown |= flags.unknown
             password_unknown = found.password is None or env_unknown
             if env_unknown:  # an env_file that cannot be read may set any of the image's variables
                 unknown |= {"requirepass", "appendonly", "save"}
@@ -324,6 +360,7 @@ class _Reader:
             monitors=monitors,
             config_file=config_file,
             config_mount=config_mount,
+            loopback_bind=_loopback_bind(cfg),
         )
 
     def _config_file(self, service: ComposeService, word: Word, settings: list[Setting]) -> tuple[Mount, str] | None:

@@ -161,6 +161,17 @@ def find_invocation(words: list[Word], implicit_program: str | None) -> Invocati
     return None
 
 
+def flags_of(text: str, where: Location) -> Invocation:
+    """The ``--name value`` flags of a string such as Bitnami's ``REDIS_EXTRA_FLAGS``, all at ``where``."""
+    try:
+        words = [Word(word, where, 0, compose_value(word) is None) for word in shlex.split(text)]
+    except ValueError:
+        words = []
+    found = _invocation("", where, words)
+    found.config_file = None  # a first word that is no flag: Bitnami passes it on, Redis would refuse it
+    return found
+
+
 def _invocation(program: str, where: Location, args: list[Word]) -> Invocation:
     found = Invocation(program, where, sentinel=program in SENTINEL_PROGRAMS)
     rest = args
@@ -181,7 +192,7 @@ def _invocation(program: str, where: Location, args: list[Word]) -> Invocation:
 
 
 def _add_flag(found: Invocation, name: Word, values: list[Word]) -> None:
-    if name.text in NOT_CONFIG_FLAGS:
+    if name.text in NOT_CONFIG_FLAGS or name.text == "--":
         return
     directive = name.text[2:].lower()
     if directive == "sentinel" and not values:

@@ -181,6 +181,8 @@ class BitnamiEnv:
     """True: a password is set; None: set from a value unknown here; False: none."""
     replicaof: str | None = None
     port: int | None = None
+    extra_flags: EnvEntry | None = None
+    """``REDIS_EXTRA_FLAGS``: more redis-server flags, applied after the image's config."""
 
 
 def bitnami_env(entries: list[EnvEntry], family: str, sentinel: bool, image_at: Location) -> BitnamiEnv:
@@ -212,6 +214,7 @@ def bitnami_env(entries: list[EnvEntry], family: str, sentinel: bool, image_at: 
     if sentinel:
         _bitnami_sentinel(env, prefix, master, port_value, master_password, image_at, found)
         return found
+    found.extra_flags = env.get(f"{prefix}EXTRA_FLAGS")
     aof = env.get(f"{prefix}AOF_ENABLED")
     if aof is None:
         setting("appendonly", ("yes",), image_at)  # the image's default
