@@ -59,7 +59,7 @@ valkey8() {
   work=$(mktemp -d)
   (cd "$work" && "${APT[@]}" download -qq -t bookworm-backports valkey-tools)
   # Runtime libraries valkey-tools links against (present on most machines already).
-  "${APT[@]}" install -y -qq --no-install-recommends liblzf1 libjemalloc2 libssl3 libsystemd0 >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq --no-install-recommends liblzf1 libjemalloc2 libssl3 libsystemd0 >/dev/null
   rm -rf "$dest.tmp" && mkdir -p "$dest.tmp/bin"
   dpkg -x "$work"/valkey-tools_*.deb "$work/x"
   cp "$work"/x/usr/bin/valkey-* "$dest.tmp/bin/"
@@ -86,6 +86,14 @@ redis8() {
   [ -f "$tarball" ] || { echo "redis $REDIS8_VERSION: trixie's redis_$REDIS8_VERSION.orig.tar.gz not found" >&2; return 1; }
   sha=$(sha256sum "$tarball" | cut -d' ' -f1)
   [ "$sha" = "$REDIS8_SHA256" ] || { echo "redis $REDIS8_VERSION: tarball sha256 $sha, expected $REDIS8_SHA256" >&2; return 1; }
+  local build_deps=()
+  command -v make >/dev/null || build_deps+=(make)
+  command -v gcc >/dev/null || build_deps+=(gcc)
+  command -v pkg-config >/dev/null || build_deps+=(pkg-config)
+  dpkg -s libssl-dev >/dev/null 2>&1 || build_deps+=(libssl-dev)
+  if ((${#build_deps[@]})); then
+    DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq --no-install-recommends "${build_deps[@]}" >/dev/null
+  fi
   rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
   tar -xzf "$tarball" -C "$dest.tmp" --strip-components=1
   echo "redis $REDIS8_VERSION: building (make -j2 BUILD_TLS=yes, about 2 minutes)"
