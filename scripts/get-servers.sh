@@ -26,8 +26,12 @@ debian_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
+# Called on a cache miss only: the package lists are refreshed every time (a stale list may lack the files).
 ensure_apt_sources() {
-  [ -f "$APT_SOURCES" ] && return 0
+  if [ -f "$APT_SOURCES" ]; then
+    "${APT[@]}" update -qq
+    return 0
+  fi
   local mirror
   mirror=$(debian_mirror)
   # Backports binaries are only installed when asked for by name (-t); trixie is source-only.
