@@ -248,3 +248,21 @@ def _infisical_url(values: ChartValues) -> Iterator[Hit]:
             "Infisical's chart builds REDIS_URL from redis.auth.password and ignores redis.auth.existingSecret: "
             "Infisical connects with the chart's default password, not the Secret's",
         )
+
+
+@predicate("sentinel.password", ChartValues)
+def _chart_sentinel_password(values: ChartValues) -> Iterator[Hit]:
+    """Bitnami charts: the Sentinels require the data password only with ``auth.enabled`` and ``auth.sentinel``."""
+    if values.chart.default_architecture is None or not _sentinel_on(values) or _architecture(values) != "replication":
+        return
+    if values.base and values.raw(("enabled",)) is False:
+        return
+    for switch in (("auth", "enabled"), ("auth", "sentinel")):
+        if values.raw(switch) is False:
+            dotted = ".".join((*(str(p) for p in values.base), *switch))
+            yield Hit(
+                values.key_at(switch),
+                f"{dotted} is false: the Sentinels require no password and run with protected mode off; anyone "
+                "who reaches port 26379 can re-point the master",
+            )
+            return
