@@ -143,12 +143,9 @@ def audit_sentinel(
         "sentinel_deployment_replicas": str(deployment_replicas),
     }
     settings += [Setting(fact, (value,), where) for fact, value in seen.items()]
-    if requires_password(conn.url, options):
-        if password:
-            settings.append(Setting("requirepass", (password,), where, True))
-            result.source.secrets.add(password)
-        else:
-            settings.append(Setting("requirepass", ("(set)",), where))
+    if password and requires_password(conn.url, options):  # a Sentinel that wants one was given one
+        settings.append(Setting("requirepass", (password,), where, True))
+        result.source.secrets.add(password)
     cfg = EffectiveConfig.of(settings, where, scope=Scope.SERVER, target=identity.target, kind="sentinel")
     result.source.subjects.append(cfg)
     return result
