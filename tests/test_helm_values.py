@@ -3,6 +3,7 @@ as the `.env`, and a data-node config that keeps Infisical's queues."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,12 @@ from generator.formats.conf import parse_conf
 from generator.render.helm import helm_files
 from generator.render.helm_target import kubernetes_env_view
 from generator.render.secrets import PLACEHOLDERS, SecretValues
+from generator.schema.charts import (
+    INFISICAL_CHART_VERSION,
+    LINE_IMAGES,
+    REDIS_CHART_VERSIONS,
+    REDIS_CLUSTER_CHART_VERSION,
+)
 from generator.schema.units import format_kube_quantity
 from generator.schema.values import Deployment
 from tests.test_env_file import DEPLOYMENTS as ENV_DEPLOYMENTS
@@ -295,3 +302,20 @@ def test_a_password_yaml_cannot_hold_is_refused_without_echoing_it() -> None:
     with pytest.raises(ValueError) as error:
         helm_files(deployment("standalone-acl-user"), SecretValues(environ={"REDIS_PASSWORD": "Zq9\u2028Zq9"}))
     assert "Zq9" not in str(error.value)
+
+
+def test_the_kubernetes_guide_installs_exactly_the_generated_files_and_chart_versions() -> None:
+    guide = (Path(__file__).resolve().parent.parent / "docs/guides/kubernetes.md").read_text(encoding="utf-8")
+    known = {*REDIS_CHART_VERSIONS, REDIS_CLUSTER_CHART_VERSION, INFISICAL_CHART_VERSION}
+    versions = re.findall(r"--version (\S+)", guide)
+    assert versions and set(versions) <= known
+    for (major, minor), images in LINE_IMAGES.items():
+        row = next(line for line in guide.splitlines() if line.startswith(f"| `{major}.{minor}` |"))
+        for tag in (images.redis, images.sentinel, images.cluster, images.redis_chart):
+            assert tag in row, f"{major}.{minor}: {tag} missing from the guide's table"
+    example = Deployment.model_validate(load(guide.split('```yaml title="redis-values.yaml"\n')[1].split("```")[0]))
+    files = helm_files(example, PLACEHOLDERS)
+    for name in re.findall(r"-f out/(helm/\S+)", guide):
+        assert name in files or name == "helm/bitnami-redis-cluster.values.yaml", name
+    header = files["helm/bitnami-redis.values.yaml"].splitlines()[1]
+    assert "--version 18.14.1 -n infisical" in header and "--version 18.14.1 -n infisical" in guide
