@@ -75,6 +75,10 @@ def _read_yaml(text: str, display: str, target: ServerTarget | None = None) -> S
     try:
         data = parse_yaml(text).data
     except YamlLoadError as error:
+        if "single document" in error.reason:  # Kubernetes manifests, judged document by document
+            from generator.sources.helm import helm_from_text
+
+            return helm_from_text(text, display, target)
         raise InputError(
             rule_finding("schema.yaml", Location(display, error.line, error.column), error.reason)
         ) from None

@@ -82,21 +82,38 @@ def _chart_env(document: YamlDocument, display: str) -> EnvFacts | None:
     )
 
 
-def _config_map(reader: Reader, result: SourceResult, target: ServerTarget | None) -> None:
+def _config_map(reader: Reader, result: SourceResult, target: ServerTarget | None) -> bool:
     """A Kubernetes ConfigMap: each ``data`` entry that reads as a redis.conf or sentinel.conf is judged as one,
     at its lines inside the ConfigMap."""
     from generator.sources.detect import text_kind
 
     data = reader.get(("data",))
     entries = [(str(k), v) for k, v in data.items()] if isinstance(data, dict) else []
+    judged = False
     for name, text in entries:
         if not isinstance(text, str) or text_kind(text, name) != "conf":
             continue
         found = list(reader.conf_text(("data", name)))
         result.secrets |= {v for s in found for v in secret_values(s.name, s.args)}
         result.subjects.append(EffectiveConfig.of(found, reader.at(("data", name), key=True), target=target))
-    if not result.subjects:
-        raise not_a_chart(reader.display, "a ConfigMap with no redis.conf or sentinel.conf in its data")
+        judged = True
+    return judged
+
+
+def judge_manifest(
+    document: YamlDocument, text: str, display: str, result: SourceResult, target: ServerTarget | None
+) -> bool:
+    """Adds the subjects of a Kubernetes Secret or ConfigMap to ``result``; False for any other document."""
+    data: Any = document.data
+    kind = data.get("kind") if isinstance(data, dict) else None
+    if kind == "Secret":
+        env = secret_env(Reader(document, text, display))
+        result.subjects.append(env)
+        result.secrets |= {a.value for a in env.assignments if is_secret_env(a.name) and a.value}
+        return True
+    if kind == "ConfigMap":
+        return _config_map(Reader(document, text, display), result, target)
+    return False
 
 
 def helm_from_text(text: str, display: str, target: ServerTarget | None = None) -> SourceResult:
@@ -104,18 +121,18 @@ def helm_from_text(text: str, display: str, target: ServerTarget | None = None) 
     try:
         document = parse_yaml(text)
     except YamlLoadError as error:
+        if "single document" in error.reason:  # Kubernetes manifests: several documents
+            from generator.sources.charts.manifests import manifests_from_text
+
+            return manifests_from_text(text, display, target)
         raise InputError(
             rule_finding("schema.yaml", Location(display, error.line, error.column), error.reason)
         ) from None
     result = SourceResult(ignored=inline_ignores(text))
     data: Any = document.data
-    if isinstance(data, dict) and data.get("kind") == "Secret":
-        env = secret_env(Reader(document, text, display))
-        result.subjects.append(env)
-        result.secrets |= {a.value for a in env.assignments if is_secret_env(a.name) and a.value}
-        return result
-    if isinstance(data, dict) and data.get("kind") == "ConfigMap":
-        _config_map(Reader(document, text, display), result, target)
+    if isinstance(data, dict) and data.get("kind") in ("Secret", "ConfigMap"):
+        if not judge_manifest(document, text, display, result, target):
+            raise not_a_chart(display, "a ConfigMap with no redis.conf or sentinel.conf in its data")
         return result
     found = identify(data, display)
     chart, base = found.chart, found.base
