@@ -284,14 +284,19 @@ def test_configurator_switches_files_and_copies_exactly_what_it_shows(root: str,
 
 
 @pytest.mark.browser
-def test_pictures_drawn_at_build_time_are_visible(root: str, browser: Browser) -> None:
-    tab = browser.open(*DESKTOP)
-    tab.goto(root + "why-durability/", settle=0.3)
+@pytest.mark.parametrize(
+    "page", ["why-durability/", "guides/docker-compose/", "guides/sentinel/", "guides/cluster/", "guides/tls/"]
+)
+def test_pictures_drawn_at_build_time_are_visible(root: str, browser: Browser, page: str) -> None:
+    """The durability chart and the topology diagrams load, have a size, and stay inside a phone's width."""
+    tab = browser.open(*PHONE, mobile=True)
+    tab.goto(root + page, settle=0.3)
     sizes = tab.evaluate(
         "[...document.querySelectorAll('img.irc-figure')]"
-        ".map(i => [i.src, i.naturalWidth, i.getBoundingClientRect().height])"
+        ".map(i => [i.src, i.naturalWidth, i.getBoundingClientRect().width, i.getBoundingClientRect().height])"
     )
     tab.close()
     assert sizes, "no picture on the page"
-    for src, natural, height in sizes:
-        assert natural > 300 and height > 150, (src, natural, height)
+    for src, natural, width, height in sizes:
+        assert "/assets/generated/" in src and natural >= 700, (src, natural)
+        assert height > 100 and width <= PHONE[0], (src, width, height)
