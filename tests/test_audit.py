@@ -328,11 +328,12 @@ def test_a_failed_snapshot_is_a_persistence_health_error(
 
 
 @pytest.mark.server
+@pytest.mark.parametrize("binary", ["redis-7.0", "valkey"])
 def test_a_sentinel_is_not_judged_as_a_data_node(
-    server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]
+    binary: Target, server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    master = server_factory("redis-7.0")
-    sentinel = server_factory("redis-7.0", f"sentinel monitor mymaster 127.0.0.1 {master.port} 1\n", sentinel=True)
+    master = server_factory(binary)
+    sentinel = server_factory(binary, f"sentinel monitor mymaster 127.0.0.1 {master.port} 1\n", sentinel=True)
     status, out, err = _run(capsys, "audit", "--url", sentinel.url())
     assert (status, out) == (2, "")
     assert "is a Sentinel, which holds no data" in err

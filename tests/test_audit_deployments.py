@@ -13,6 +13,7 @@ from generator.rules import judge
 from generator.schema.rules import Scope
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
+from tests.realserver.binaries import Target
 from tests.realserver.deployments import Cluster, cluster_info, start_cluster, start_sentinel_set, wait_until
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.processes import RedisServer
@@ -87,10 +88,15 @@ def test_live_cluster_and_dragonfly_facts() -> None:
 
 
 @pytest.mark.server
+@pytest.mark.parametrize(("target", "line"), [("redis-7.0", "7.0"), ("valkey", "valkey-9.1")])
 def test_sentinel_deployment_every_node_judged(
-    server_factory: ServerFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    target: Target,
+    line: str,
+    server_factory: ServerFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    s = start_sentinel_set(server_factory, "redis-7.0", "7.0")
+    s = start_sentinel_set(server_factory, target, line)
     asked = f"127.0.0.1:{s.sentinels[0].port}"
     args = ("audit", "--sentinel", asked, "--master-name", s.master_name, "--format", "json")
 
@@ -148,7 +154,7 @@ def test_a_data_node_is_neither_a_sentinel_nor_a_cluster(
     assert (status, out, err) == (
         2,
         "",
-        f"audit: redis://{address} is not a Sentinel (redis_mode standalone); use --url\n",
+        f"audit: redis://{address} is not a Sentinel (mode standalone); use --url\n",
     )
     status, out, err = run_main(capsys, "audit", "--cluster", address)
     assert (status, out) == (2, "")
@@ -188,10 +194,15 @@ def test_cluster_every_node_judged_and_an_unreachable_one_reported(
 
 
 @pytest.mark.server
+@pytest.mark.parametrize(("target", "line"), [("redis-7.0", "7.0"), ("valkey", "valkey-9.1")])
 def test_cluster_without_replicas_and_with_slots_lost(
-    server_factory: ServerFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    target: Target,
+    line: str,
+    server_factory: ServerFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    cluster = start_cluster(server_factory, "redis-7.0", "7.0", nodes=3, replicas=0)
+    cluster = start_cluster(server_factory, target, line, nodes=3, replicas=0)
     monkeypatch.setenv("REDIS_PASSWORD", cluster.password)
     args = ("audit", "--cluster", f"127.0.0.1:{cluster.nodes[1].port}", "--format", "json")
     status, out, err = run_main(capsys, *args)

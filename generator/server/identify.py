@@ -66,6 +66,12 @@ class ServerIdentity:
         return f"{head}: {', '.join(parts)}"
 
 
+def server_mode(info: Mapping[str, str]) -> str:
+    """``standalone``, ``sentinel`` or ``cluster``, from ``redis_mode`` (Redis, Valkey 7.2) or ``server_mode``
+    (Valkey 8 and later)."""
+    return info.get("redis_mode") or info.get("server_mode", "?")
+
+
 def _product(info: Mapping[str, str]) -> Product:
     if "dragonfly_version" in info:
         return "dragonfly"

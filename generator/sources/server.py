@@ -19,7 +19,7 @@ from generator.rules.monitoring import MONITORED_INFO_FIELDS
 from generator.schema.rules import Scope
 from generator.schema.secrets import SECRET_DIRECTIVES, secret_values
 from generator.server.connection import RedisClientError, ReplyError, ServerConnection, string_pairs
-from generator.server.identify import ServerIdentity, identify
+from generator.server.identify import ServerIdentity, identify, server_mode
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
 from generator.sources.base import Note, SourceResult
@@ -173,7 +173,7 @@ def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Iterable[S
     ``extra``: facts the caller knows about this node (its cluster's state)."""
     where = Location(conn.display)
     info = read_info(conn)
-    if info.get("redis_mode") == "sentinel":
+    if server_mode(info) == "sentinel":
         raise AuditError(
             f"{conn.display} is a Sentinel, which holds no data: audit the deployment with --sentinel "
             f"{conn.url.host}:{conn.url.port} --master-name NAME (SENTINEL MASTERS lists the names)"

@@ -20,7 +20,7 @@ from generator.server.connection import (
     ServerConnection,
     string_pairs,
 )
-from generator.server.identify import identify
+from generator.server.identify import identify, server_mode
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
 from generator.sources.base import Note
@@ -64,8 +64,8 @@ def sentinel_view(conn: ServerConnection, name: str) -> SentinelView:
     """The master set ``name`` as the Sentinel behind ``conn`` sees it; AuditError when it is not a Sentinel
     or does not monitor ``name``."""
     info = read_info(conn)
-    if info.get("redis_mode") != "sentinel":
-        raise AuditError(f"{conn.display} is not a Sentinel (redis_mode {info.get('redis_mode', '?')}); use --url")
+    if server_mode(info) != "sentinel":
+        raise AuditError(f"{conn.display} is not a Sentinel (mode {server_mode(info)}); use --url")
     try:
         master = dict(string_pairs(conn.command("SENTINEL", "MASTER", name)))
         replicas = _records(conn.command("SENTINEL", "REPLICAS", name))
