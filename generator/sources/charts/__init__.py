@@ -23,7 +23,7 @@ from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
 from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
-from generator.sources.charts.config import Reader, auth_on, get, section_at, settings
+from generator.sources.charts.config import Reader, auth_on, get, roles, section_at, settings
 from generator.sources.charts.identify import identify, not_a_chart
 from generator.sources.charts.secret import secret_env
 
@@ -145,8 +145,8 @@ def helm_from_text(text: str, display: str, target: ServerTarget | None = None) 
     if base and reader.get(("enabled",)) is False:
         return result  # Infisical's bundled Redis is off: its Redis is judged elsewhere
     absent = section_at(chart, reader)
-    found_settings = settings(chart, reader, absent)
-    result.secrets |= {v for s in found_settings for v in secret_values(s.name, s.args)}
+    per_role = [settings(chart, reader, absent, role) for role in roles(chart, reader)]
+    result.secrets |= {v for role in per_role for s in role for v in secret_values(s.name, s.args)}
     not_judged = set(CHART_MANAGED_RULES)
     absent_at: dict[str, Location] = {}
     if not auth_on(chart, reader):
@@ -157,8 +157,11 @@ def helm_from_text(text: str, display: str, target: ServerTarget | None = None) 
     image = _image(chart, reader)
     if image is not None:
         result.subjects.append(image)
-    cfg = EffectiveConfig.of(
-        found_settings, absent, target=target or _target(chart, image), absent_at=absent_at, not_judged=not_judged
-    )
-    result.subjects.append(cfg)
+    for role_settings in per_role:
+        line = target or _target(chart, image)
+        result.subjects.append(
+            EffectiveConfig.of(
+                role_settings, absent, target=line, absent_at=absent_at, not_judged=not_judged, kind="redis"
+            )
+        )
     return result

@@ -141,7 +141,43 @@ def auth_on(chart: ChartFacts, reader: Reader) -> bool:
     return chart.auth_default if enabled is None else enabled is not False
 
 
-def settings(chart: ChartFacts, reader: Reader, default_at: Location) -> list[Setting]:
+Role = str
+"""``primary`` (Bitnami ``master`` / ``primary``), ``replica``, or ``all`` (a chart with one kind of data pod)."""
+
+
+def roles(chart: ChartFacts, reader: Reader) -> list[Role]:
+    """The kinds of data pod the values run: standalone, primary and replicas, or (with Sentinel) the replica-only
+    StatefulSet of Bitnami's chart."""
+    if chart.default_architecture is None:
+        return ["all"]
+    written = reader.get(("architecture",))
+    architecture = written if isinstance(written, str) else chart.default_architecture
+    if architecture == "standalone":
+        return ["primary"]
+    if reader.get(("sentinel", "enabled")) is True:
+        return ["sentinel-node"]
+    return ["primary", "replica"]
+
+
+def _of_role(paths: tuple[tuple[str, ...], ...], role: Role) -> list[tuple[str, ...]]:
+    """The paths a pod of ``role`` reads: shared ones, and its own section's."""
+    if role == "all":
+        return list(paths)
+    own = "replica" if role in ("replica", "sentinel-node") else None
+    picked = [
+        p
+        for p in paths
+        if p[0] not in ("master", "primary", "replica")
+        or p[0] == own
+        or (own is None and p[0] in ("master", "primary"))
+    ]
+    if role == "sentinel-node":  # replica.configuration first: commonConfiguration wins there
+        picked.sort(key=lambda p: p[0] != "replica")
+    return picked
+
+
+def settings(chart: ChartFacts, reader: Reader, default_at: Location, role: Role = "all") -> list[Setting]:
+    """The settings a data pod of ``role`` runs with, in the order it applies them (later wins)."""
     replaced = reader.get(chart.implicit_unless) not in (None, "")
     implicit_at = reader.at(chart.implicit_unless, key=True) if replaced else default_at
     found = [
@@ -151,14 +187,14 @@ def settings(chart: ChartFacts, reader: Reader, default_at: Location) -> list[Se
     ]
     if chart.config_map is not None and not replaced:
         found += reader.conf_map(chart.config_map)
-    for path in chart.conf_texts:
+    for path in _of_role(chart.conf_texts, role):
         found += reader.conf_text(path)
     switch = reader.get(AOF_SWITCH)
     if chart is BITNAMI_REDIS_CLUSTER and isinstance(switch, str):
         found.append(Setting("appendonly", (switch,), reader.at(AOF_SWITCH)))
-    for path in chart.extra_flags:
+    for path in _of_role(chart.extra_flags, role):
         found += reader.flags(path)
-    for path in chart.disabled_commands:
+    for path in _of_role(chart.disabled_commands, role):
         found += reader.disabled(path)
     password = reader.get(chart.password)
     if auth_on(chart, reader) and isinstance(password, str | int) and str(password):
