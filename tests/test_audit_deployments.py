@@ -178,6 +178,9 @@ def test_cluster_every_node_judged_and_an_unreachable_one_reported(
     assert (status, _records(out)) == (0, []), out + err
     for node in cluster.nodes:
         assert f"{_url(node)}: note: Redis 7.0 (" in err
+    assert "judges every node" not in err
+    status, _, err = run_main(capsys, "audit", "--url", _url(cluster.nodes[3]))
+    assert f"note: a cluster node: --cluster 127.0.0.1:{cluster.nodes[3].port} judges every node" in err
 
     replica = next(n for n in cluster.nodes if n.info("replication")["role"] == "slave")
     its_master = next(n for n in cluster.nodes if str(n.port) == replica.info("replication")["master_port"])

@@ -10,7 +10,7 @@ findings carry the provider's way to fix them. Every finding points at the serve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.rules.config import PERSISTENCE_HEALTH_FIELDS
@@ -168,7 +168,7 @@ def live_facts(info: Mapping[str, str], where: Location) -> list[Setting]:
     return [Setting(name, (info[name],), where) for name in LIVE_FACTS if name in info]
 
 
-def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Iterable[Setting] = ()) -> NodeAudit:
+def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Sequence[Setting] = ()) -> NodeAudit:
     """Judge the data node behind ``conn``. ``authenticated``: whether the connection sent a password;
     ``extra``: facts the caller knows about this node (its cluster's state)."""
     where = Location(conn.display)
@@ -182,6 +182,8 @@ def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Iterable[S
     result = NodeAudit(conn.display, identity=identity)
     notes = result.source.notes
     notes.append(Note(where, f"{identity.describe()}; role {info.get('role', '?')}"))
+    if server_mode(info) == "cluster" and not extra:
+        notes.append(Note(where, f"a cluster node: --cluster {conn.url.host}:{conn.url.port} judges every node"))
     if identity.product == "dragonfly":
         settings, refused = None, "Dragonfly's settings are not Redis directives"
     else:
