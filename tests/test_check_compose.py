@@ -112,3 +112,21 @@ def test_odd_compose_files_are_judged_without_a_crash(
     status, out, err = run_main(capsys, "check", str(path))
     assert status in (0, 1), out + err
     assert "input.crash" not in out and "input.kind" not in out, out + err
+
+
+def test_no_secret_of_a_compose_file_reaches_any_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / ".env").write_text("REDIS_URL=redis://:Env-Secret-42@redis:6379\n")
+    (tmp_path / "redis.conf").write_text("appendonly yes\nmasterauth Conf-Secret-42\n")
+    (tmp_path / "compose.yml").write_text(
+        "services:\n"
+        "  backend:\n    image: infisical/infisical:latest\n    env_file: .env\n"
+        "  redis:\n    image: bitnami/redis:7.2\n    environment:\n      REDIS_PASSWORD: Bitnami-Secret-42\n"
+        "      REDIS_REPLICATION_MODE: slave\n      REDIS_MASTER_HOST: redis\n"
+        "      REDIS_MASTER_PASSWORD: Master-Secret-42\n"
+        "    command: [/opt/bitnami/scripts/redis/run.sh, /etc/redis.conf, --requirepass, Flag-Secret-42]\n"
+        "    volumes: [./redis.conf:/etc/redis.conf]\n"
+    )
+    for fmt in ("text", "json", "github"):
+        status, out, err = run_main(capsys, "check", "--format", fmt, str(tmp_path / "compose.yml"))
+        assert status == 1 and "auth.password-strength" in out, out + err
+        assert "Secret-42" not in out + err

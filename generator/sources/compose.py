@@ -12,7 +12,6 @@ depend on it are not judged for that service, and a note says so."""
 from __future__ import annotations
 
 import os
-import posixpath
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from typing import Any
 from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
-from generator.shapes.compose import ComposeFile, ComposeService, Mount, PasswordState, Role, SentinelMonitor
+from generator.shapes.compose import ComposeFile, ComposeService, Mount, Role
 from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
@@ -33,6 +32,7 @@ from generator.sources.compose_command import (
     expand_shell,
     find_invocation,
     flags_of,
+    with_defaults,
 )
 from generator.sources.compose_env import (
     STAND_IN_HOST,
@@ -44,25 +44,20 @@ from generator.sources.compose_env import (
     file_entries,
 )
 from generator.sources.compose_layout import host_file, mounts, networks, ports
+from generator.sources.compose_server import (
+    RULE_READS,
+    data_dir,
+    load_conf,
+    loopback_bind,
+    monitors,
+    overridden,
+    parents,
+    password_state,
+    unknown_reason,
+)
 
 TOP_LEVEL_KEYS = frozenset({"version", "services", "networks", "volumes", "configs", "secrets", "name", "include"})
 SERVICE_HINTS = frozenset({"image", "build", "command", "entrypoint", "environment", "ports", "volumes", "deploy"})
-
-RULE_READS: dict[str, tuple[str, ...]] = {
-    "persistence.aof": ("appendonly",),
-    "persistence.appendfsync": ("appendonly", "appendfsync"),
-    "persistence.rdb": ("save",),
-    "persistence.aof-rewrite": ("auto-aof-rewrite-percentage",),
-    "persistence.fsync-on-rewrite": ("no-appendfsync-on-rewrite",),
-    "memory.noeviction": ("maxmemory-policy",),
-    "memory.maxmemory": ("maxmemory",),
-    "auth.required": ("requirepass", "user", "aclfile"),
-    "network.exposed": ("protected-mode", "requirepass", "user", "aclfile"),
-    "sentinel.password": ("requirepass", "user"),
-    "tls.auth-clients": ("tls-port", "tls-auth-clients"),
-    "tls.ca": ("tls-port", "tls-ca-cert-file", "tls-ca-cert-dir"),
-}
-"""The directives each config rule reads: a rule is not judged when one of them is unknown here."""
 
 
 def looks_like_compose(data: Any) -> bool:
@@ -103,26 +98,6 @@ def _image_kind(image: str) -> tuple[str, bool]:
     return name.lower(), "bitnami" in name.lower()
 
 
-_ADDITIVE = frozenset({"save", "user", "rename-command", "sentinel", "include", "loadmodule"})
-"""Directives whose lines add up instead of replacing each other."""
-
-
-def _overridden(settings: list[Setting], unknown: set[str]) -> list[Setting]:
-    """``settings`` without those a later source sets again to a value unknown here (its value wins)."""
-    return [s for s in settings if s.name in _ADDITIVE or s.name not in unknown]
-
-
-_LOOPBACK = ("127.", "-127.", "::1", "-::1", "localhost")
-
-
-def _loopback_bind(cfg: EffectiveConfig) -> Setting | None:
-    """The ``bind`` line, when it lists loopback addresses only (no other container can connect)."""
-    bind = cfg.last("bind")
-    if bind is None or not bind.args or not all(arg.startswith(_LOOPBACK) for arg in bind.args):
-        return None
-    return bind
-
-
 def _extended(spec: Any, services: dict[str, Any], depth: int = 0) -> dict[str, Any]:
     """A service with ``extends: {service: NAME}`` (same file) on top of that service's keys, as compose merges
     them: mappings key by key, everything else replaced. ``extends`` with ``file:`` is not followed."""
@@ -138,15 +113,6 @@ def _extended(spec: Any, services: dict[str, Any], depth: int = 0) -> dict[str, 
         if isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
     return merged
-
-
-def _parents(path: str) -> list[str]:
-    """``path`` and each directory above it, nearest first (``/a/b.conf`` -> ``/a/b.conf``, ``/a``)."""
-    found = [path]
-    while "/" in path.strip("/"):
-        path = path.rsplit("/", 1)[0]
-        found.append(path)
-    return found
 
 
 def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location]]:
@@ -221,10 +187,9 @@ class _Reader:
         where = self.at(("services", name), key=True)
         image = spec.get("image") if isinstance(spec.get("image"), str) else ""
         repository, bitnami = _image_kind(str(image))
-        line = line_for_image(str(image)) if image and "$" not in str(image) else None
-        if image and line is None and "$" in str(image):
-            line = line_for_image(str(image).split("$", 1)[0].rstrip(":"))
-            line = replace(line, floating=False, requested=line.line) if line is not None else None
+        line = line_for_image(with_defaults(str(image)).rstrip(":")) if image else None
+        if line is not None and "$" in str(image):  # the tag is chosen at run time: its default judges it
+            line = replace(line, floating=False)
         image_at = self.at(("services", name, "image")) if image else where
         nets, aliases, networks_at = networks(spec, at)
         names = frozenset({name, *aliases} | ({str(spec["container_name"])} if spec.get("container_name") else set()))
@@ -296,25 +261,40 @@ class _Reader:
         replicaof: str | None = None
         if bitnami:
             found = bitnami_env(list(service.env), family, sentinel, service.image_at or service.where)
-            settings = [*_overridden(settings, found.unknown), *found.settings]
+            settings = [*overridden(settings, found.unknown), *found.settings]
             unknown |= found.unknown
             extra = found.extra_flags
             if extra is not None and extra.value is None:
                 whole_unknown = True  # any flag at all may come from the environment
             elif extra is not None and extra.value:
                 flags = flags_of(extra.value, extra.where)
-                settings = [*_overridden(settings, flags.unknown), *flags.settings]
+                settings = [*overridden(settings, flags.unknown), *flags.settings]
                 unknown |= flags.unknown
             password_unknown = found.password is None or env_unknown
             if env_unknown:  # an env_file that cannot be read may set any of the image's variables
                 unknown |= {"requirepass", "appendonly", "save"}
             port = found.port or port
             replicaof = found.replicaof
+        stack_args = service.env_entry("REDIS_ARGS") if "redis-stack" in service.image else None
+        if stack_args is not None and stack_args.value is None:
+            whole_unknown = True
+        elif stack_args is not None and stack_args.value:
+            flags = flags_of(stack_args.value, stack_args.where)
+            settings = [*overridden(settings, flags.unknown), *flags.settings]
+            unknown |= flags.unknown
         if invocation is not None:
-            settings = [*_overridden(settings, invocation.unknown), *invocation.settings]
+            settings = [*overridden(settings, invocation.unknown), *invocation.settings]
             unknown |= invocation.unknown
+            for include in [s for s in invocation.settings if s.name == "include"]:
+                found_file = host_file(list(service.mounts), include.value)
+                loaded = None if found_file is None else load_conf(service, found_file[1], self.result, 1)
+                if loaded is None:
+                    whole_unknown = True
+                else:
+                    at_include = settings.index(include)
+                    settings[at_include + 1 : at_include + 1] = loaded
         if whole_unknown:
-            self.result.notes.append(Note(service.where, self._unknown_reason(service, invocation)))
+            self.result.notes.append(Note(service.where, unknown_reason(service, invocation)))
         known = {s.name for s in settings}
         not_judged = {
             rule
@@ -336,109 +316,45 @@ class _Reader:
             moved = [replace(s, where=mount.where) if s.where.file == shown else s for s in settings]
             self.result.subjects.append(replace(cfg, settings=tuple(moved), _index={}))
         self.result.secrets |= {value for s in settings for value in secret_values(s.name, s.args)}
-        password = self._password(cfg, unknown, whole_unknown, password_unknown)
+        password = password_state(cfg, unknown, whole_unknown, password_unknown)
         last_port = cfg.last("port")
         if last_port is not None and last_port.value.isdigit():
             port = int(last_port.value)
         replica_of = cfg.last("replicaof") or cfg.last("slaveof")
         if replica_of is not None and replica_of.args:
             replicaof = replica_of.args[0]
-        data_dir, data_dir_at = self._data_dir(service, cfg, unknown, whole_unknown, bitnami, family, spec)
-        monitors = self._monitors(cfg, conf) if sentinel else ()
+        directory, directory_at = data_dir(service, cfg, unknown, whole_unknown, bitnami, family, spec)
+        watched = monitors(cfg, conf) if sentinel else ()
         config_file = invocation.config_file.text if invocation is not None and invocation.config_file else ""
         config_mount = next(
-            (m for m in service.mounts if config_file and m.target.rstrip("/") in _parents(config_file)), None
+            (m for m in service.mounts if config_file and m.target.rstrip("/") in parents(config_file)), None
         )
         return replace(
             service,
             config=cfg,
             password=password,
             server_port=port,
-            data_dir=None if sentinel else data_dir,
-            data_dir_at=data_dir_at,
+            data_dir=None if sentinel else directory,
+            data_dir_at=directory_at,
             replicaof=replicaof,
-            monitors=monitors,
+            monitors=watched,
             config_file=config_file,
             config_mount=config_mount,
-            loopback_bind=_loopback_bind(cfg),
+            loopback_bind=loopback_bind(cfg),
         )
 
     def _config_file(self, service: ComposeService, word: Word, settings: list[Setting]) -> tuple[Mount, str] | None:
-        from generator.sources.conf import conf_from_text
-
+        """Loads the config file ``word`` names into ``settings`` when a mount brings it from next to the compose
+        file (its includes likewise); None when it, or a file it includes, cannot be read here."""
         found = host_file(list(service.mounts), word.text)
         if found is None:
             return None
         mount, host = found
-        shown = os.path.normpath(host)
-        try:
-            text = read_text(Path(host), shown)
-            loaded = conf_from_text(Path(host), shown, text, service.line.line if service.line else None)
-        except InputError as error:
-            if error.finding.rule_id == "input.unreadable":
-                return None
-            self.result.findings.append(error.finding)
+        loaded = load_conf(service, host, self.result)
+        if loaded is None:
             return None
-        self.result.notes += loaded.notes
-        self.result.secrets |= loaded.secrets
-        self.result.ignored |= loaded.ignored
-        for subject in loaded.subjects:
-            if isinstance(subject, EffectiveConfig):
-                settings += subject.settings
+        settings += loaded
         return mount, host
-
-    @staticmethod
-    def _unknown_reason(service: ComposeService, invocation: Invocation | None) -> str:
-        if invocation is not None and invocation.config_file is not None:
-            return (
-                f"service {service.name}: its config file {invocation.config_file.text} is no file next to this "
-                "compose file that can be read here; the settings it may hold are not judged"
-            )
-        return f"service {service.name}: its command runs no redis-server this tool can read; not judged"
-
-    @staticmethod
-    def _password(cfg: EffectiveConfig, unknown: set[str], whole: bool, bitnami_unknown: bool) -> PasswordState:
-        if cfg.value("requirepass") or cfg.last("aclfile") is not None:
-            return "set"
-        if any(
-            s.args and s.args[0] == "default" and any(a.startswith((">", "#")) for a in s.args) for s in cfg.all("user")
-        ):
-            return "set"
-        if "requirepass" in unknown or bitnami_unknown or (whole and cfg.last("requirepass") is None):
-            return "unknown"
-        return "none"
-
-    @staticmethod
-    def _data_dir(
-        service: ComposeService,
-        cfg: EffectiveConfig,
-        unknown: set[str],
-        whole: bool,
-        bitnami: bool,
-        family: str,
-        spec: dict[str, Any],
-    ) -> tuple[str | None, Location | None]:
-        setting = cfg.last("dir")
-        if setting is None and ("dir" in unknown or whole):
-            return None, None
-        workdir = str(spec.get("working_dir") or (f"/bitnami/{family}/data" if bitnami else "/data"))
-        if setting is None:
-            return workdir, None
-        return posixpath.normpath(posixpath.join(workdir, setting.value)), setting.where
-
-    @staticmethod
-    def _monitors(cfg: EffectiveConfig, conf: tuple[Mount, str] | None) -> tuple[SentinelMonitor, ...]:
-        resolve = any(s.args[1:2] == ("yes",) for s in cfg.sentinel_lines("resolve-hostnames"))
-        mounted = None if conf is None else os.path.normpath(conf[1])
-
-        def mount_of(where: Location) -> Location | None:
-            return conf[0].where if conf is not None and where.file == mounted else None
-
-        return tuple(
-            SentinelMonitor(s.args[1], s.args[2], s.where, resolve, mount_of(s.where))
-            for s in cfg.sentinel_lines("monitor")
-            if len(s.args) >= 3
-        )
 
 
 __all__ = ["compose_from_text", "compose_router", "looks_like_compose", "read_compose"]
