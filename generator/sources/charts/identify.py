@@ -101,6 +101,9 @@ def identify(data: Any, display: str) -> Identified:
         return Identified(BITNAMI_VALKEY, (), key_tree("bitnami-valkey"))
     if _is_bitnami_redis(data):
         return Identified(BITNAMI_REDIS, (), key_tree("bitnami-redis"))
+    kind = data.get("kind")
+    if isinstance(kind, str) and "apiVersion" in data:
+        raise not_a_chart(display, f"a Kubernetes {kind}: `check` judges Secrets and ConfigMaps, and values of {KNOWN}")
     if _VALKEY_IO & set(data):
         raise not_a_chart(display, f"values of the valkey-io `valkey` chart, which `check` does not judge ({KNOWN})")
     raise not_a_chart(display, f"not values of a chart `check` knows ({KNOWN}) nor a Kubernetes Secret")
