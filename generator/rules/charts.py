@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote
 
 from generator.formats.yaml import YamlPath
 from generator.rules.engine import Hit, predicate
@@ -52,7 +53,7 @@ def url_password(value: str) -> str | None:
     if not at:
         return None
     user, colon, password = credentials.partition(":")
-    return password if colon else user
+    return unquote(password if colon else user)
 
 
 def env_passwords(env: EnvFacts) -> Iterator[tuple[str, str, int]]:
