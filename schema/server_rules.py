@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from .rule import Rule, Scope, Severity
 
+DRAGONFLY_FLAGS = "--default_lua_flags=allow-undeclared-keys (or --cluster_mode=emulated --lock_on_hashtags)"
+"""What Dragonfly needs to run BullMQ's Lua scripts, which touch keys they do not declare."""
+
 SERVER_RULES: tuple[Rule, ...] = (
     Rule(
         id="server.compatible",
@@ -14,8 +17,7 @@ SERVER_RULES: tuple[Rule, ...] = (
         why="Every BullMQ queue operation is a Lua script that touches keys it does not declare. Dragonfly "
         "refuses such scripts unless it is started with the flags below, so Infisical's background jobs fail "
         "from the first one (Kvrocks and Garnet are reported failing too).",
-        fix="Dragonfly: --default_lua_flags=allow-undeclared-keys (or --cluster_mode=emulated "
-        "--lock_on_hashtags); otherwise run Redis 6.2+ or Valkey.",
+        fix=f"Dragonfly: {DRAGONFLY_FLAGS}; otherwise run Redis 6.2+ or Valkey.",
         scopes=frozenset({Scope.SERVER}),
     ),
 )

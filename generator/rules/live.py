@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.rules.engine import Hit, predicate
-from generator.server.identify import DRAGONFLY_FLAGS
+from generator.schema.server_rules import DRAGONFLY_FLAGS
 from generator.shapes.config import EffectiveConfig
 
 

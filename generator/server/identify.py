@@ -23,9 +23,6 @@ PRODUCT_TITLES: Mapping[Product, str] = {
 OTHER_SERVERS = ("kvrocks_version", "garnet_version", "pika_version", "tendis_version")
 """INFO fields of Redis-compatible servers that also report a ``redis_version`` but are not Redis."""
 
-DRAGONFLY_FLAGS = "--default_lua_flags=allow-undeclared-keys (or --cluster_mode=emulated --lock_on_hashtags)"
-"""What Dragonfly needs to run BullMQ's Lua scripts, which touch keys they do not declare."""
-
 
 @dataclass(frozen=True)
 class ServerIdentity:
