@@ -211,6 +211,18 @@ def test_password_sources_and_wrong_password(
 
 
 @pytest.mark.server
+@pytest.mark.parametrize("binary", ["redis-6.2", "redis-7.0", "valkey"])
+def test_a_password_for_a_server_that_needs_none(
+    binary: Target, server_factory: ServerFactory, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = server_factory(binary, "appendonly yes\nmaxmemory 10mb\n")
+    monkeypatch.setenv("REDIS_PASSWORD", PASSWORD)  # the server refuses AUTH: audited without it
+    status, out, err = _run(capsys, "audit", "--format", "json", "--url", server.url())
+    assert (status, _rules(out)) == (0, {"auth.required"}), err
+    assert PASSWORD not in out + err
+
+
+@pytest.mark.server
 def test_acl_users_count_as_passwords(server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]) -> None:
     conf = f"user default on >{PASSWORD} ~* &* +@all\nuser infisical on >{PASSWORD} ~* &* +@all\n"
     server = server_factory("redis-7.0", conf)
