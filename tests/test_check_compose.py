@@ -130,3 +130,10 @@ def test_no_secret_of_a_compose_file_reaches_any_output(tmp_path: Path, capsys: 
         status, out, err = run_main(capsys, "check", "--format", fmt, str(tmp_path / "compose.yml"))
         assert status == 1 and "auth.password-strength" in out, out + err
         assert "Secret-42" not in out + err
+
+
+def test_a_dotenv_beside_a_compose_file_that_sets_the_connection_is_known() -> None:
+    from generator.sources.compose_project import connection_set_beside
+
+    assert connection_set_beside(CORPUS / "clean/.env")
+    assert not connection_set_beside(CORPUS / "infisical-prod/.env")  # REDIS_URL is in the .env itself

@@ -301,6 +301,7 @@ class _Reader:
             for rule, reads in RULE_READS.items()
             if unknown & set(reads) or (whole_unknown and not known & set(reads))
         }
+        not_judged.add("network.exposed")  # the images run with protected mode off: network.published judges it
         target = service.line.line if service.line is not None else None
         kind: ConfigKind = "sentinel" if sentinel else "redis"
         absent_at = {"requirepass": service.where} if sentinel and conf is None else {}
