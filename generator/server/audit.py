@@ -24,7 +24,7 @@ from generator.shapes.config import Setting
 from generator.shapes.finding import Location
 from generator.sources.base import SourceResult, unreadable
 from generator.sources.server import NodeAudit, audit_node
-from generator.sources.server_cluster import cluster_info, cluster_nodes, node_facts, state_notes
+from generator.sources.server_cluster import ClusterNode, cluster_info, cluster_nodes, node_facts, state_notes
 from generator.sources.server_sentinel import audit_sentinel, sentinel_view
 
 NodeRead = Callable[[], NodeAudit]
@@ -140,31 +140,27 @@ def run_cluster(address: RedisURL, passwords: Passwords, options: ClientOptions,
     with ServerConnection.open(address, password, options) as conn:
         cluster_info(conn)
         nodes = cluster_nodes(conn)
-    run = Run()
-    asked = next((n for n in nodes if "myself" in n.flags), None)
     size = sum(1 for n in nodes if n.master and n.slots and "fail" not in n.flags)
+    run = Run()
     for node in sorted((n for n in nodes if n.reachable), key=lambda n: (not n.master, n.host, n.port)):
         url = address.at(node.host, node.port)
-
-        def read(url: RedisURL = url, node_id: str = node.node_id) -> NodeAudit:
-            with ServerConnection.open(url, password, options) as conn:
-                info = cluster_info(conn)
-                me = next(n for n in nodes if n.node_id == node_id)
-                where = _where(url)
-                extra = node_facts(me, info, where)
-                if asked is not None and node_id == asked.node_id:
-                    extra.append(_setting("cluster_size", str(size), where))
-                audit = audit_node(conn, authenticated=password is not None, extra=extra)
-                audit.source.notes += state_notes(info, where)
-                return audit
-
-        run.add(judge_node(url.display, read, ignore))
+        masters = size if "myself" in node.flags else None  # said once, by the node asked
+        run.add(judge_node(url.display, _cluster_node(url, node, masters, password, options), ignore))
     return run
 
 
-def _where(url: RedisURL) -> Location:
-    return Location(url.display)
+def _cluster_node(
+    url: RedisURL, node: ClusterNode, masters: int | None, password: str | None, options: ClientOptions
+) -> NodeRead:
+    def read() -> NodeAudit:
+        where = Location(url.display)
+        with ServerConnection.open(url, password, options) as conn:
+            info = cluster_info(conn)
+            extra = node_facts(node, info, where)
+            if masters is not None:
+                extra.append(Setting("cluster_size", (str(masters),), where))
+            audit = audit_node(conn, authenticated=password is not None, extra=extra)
+        audit.source.notes += state_notes(info, where)
+        return audit
 
-
-def _setting(name: str, value: str, where: Location) -> Setting:
-    return Setting(name, (value,), where)
+    return read
