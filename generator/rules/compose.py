@@ -58,10 +58,9 @@ def _volume(compose: ComposeFile) -> Iterator[Hit]:
     for service in compose.of_role("redis"):
         if service.data_dir is None or on_volume(list(service.mounts), service.data_dir) is not None:
             continue
-        declared = ""
-        if compose.declared_volumes:
-            names = ", ".join(compose.declared_volumes)
-            declared = f" (the file declares volumes {names} but this service mounts none of them there)"
+        used = {m.source for other in compose.services for m in other.mounts if m.kind == "volume"}
+        unused = [name for name in compose.declared_volumes if name not in used]
+        declared = f" (declared but mounted by no service: {', '.join(unused)})" if unused else ""
         yield Hit(
             service.data_dir_at or service.where,
             f"service {service.name}: the data directory {service.data_dir} is on no named volume or bind mount"

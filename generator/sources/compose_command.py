@@ -21,7 +21,8 @@ SERVER_PROGRAMS = frozenset({"redis-server", "valkey-server", "redis-stack-serve
 SENTINEL_PROGRAMS = frozenset({"redis-sentinel", "valkey-sentinel"})
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _SHELL_BREAKS = frozenset({";", "&&", "||", "|", "&", ">", ">>", "<", "(", ")", "2>&1", "\n"})
-_COMPOSE_VAR = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+_COMPOSE_VAR = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*|\()")
+"""Compose interpolation; ``$(`` is no interpolation compose accepts: unknown, never a literal."""
 _SHELL_VAR = re.compile(r"\$+(?:\{|\(|[A-Za-z_0-9@*#?!-])")
 _DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=])([^}]*)\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 NOT_CONFIG_FLAGS = frozenset({"--version", "-v", "--help", "-h", "--test-memory", "--check-system"})
