@@ -17,6 +17,7 @@ from tests.realserver.binaries import Target
 from tests.realserver.deployments import Cluster, cluster_info, start_cluster, start_sentinel_set, wait_until
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.processes import RedisServer
+from tests.realserver.tls import TlsMaterial
 from tests.support import run_main
 
 
@@ -220,3 +221,23 @@ def test_cluster_without_replicas_and_with_slots_lost(
     found = _by_node(out)
     assert found.pop(_url(lost)) == {"cluster.replicas", "cluster.state"}
     assert found == {_url(n): {"cluster.replicas"} for n in cluster.nodes[:2]}
+
+
+@pytest.mark.server
+def test_cluster_over_tls(
+    server_factory: ServerFactory,
+    tls_material: TlsMaterial,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    cluster = start_cluster(server_factory, "redis-7.0", "7.0", tls=tls_material)
+    monkeypatch.setenv("REDIS_PASSWORD", cluster.password)
+    seed = f"127.0.0.1:{cluster.nodes[0].tls_port}"
+    args = ("audit", "--cluster", seed, "--tls", "--format", "json")
+    status, out, err = run_main(capsys, *args, "--ca-file", str(tls_material.ca_cert))
+    assert (status, _records(out)) == (0, []), out + err
+    for node in cluster.nodes:
+        assert f"rediss://127.0.0.1:{node.tls_port}: note: Redis 7.0 (" in err
+    status, out, err = run_main(capsys, *args)  # the private CA is not trusted by default
+    assert (status, out) == (2, "")
+    assert err.startswith(f"audit: rediss://{seed}: TLS certificate rejected") and "--ca-file" in err

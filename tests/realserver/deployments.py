@@ -21,6 +21,7 @@ from tests.realserver.fixtures import ServerFactory
 from tests.realserver.generated import artifacts, example_deployment, infisical_environment
 from tests.realserver.ports import free_port
 from tests.realserver.processes import Auth, RedisServer, replace_dir_directive, run_cli
+from tests.realserver.tls import TlsMaterial
 
 DISCOVERY_TIMEOUT_S: Final = 15.0
 CLUSTER_OK_TIMEOUT_S: Final = 20.0
@@ -130,26 +131,43 @@ def cluster_info(node: RedisServer) -> dict[str, str]:
     return {key: value for key, sep, value in fields if sep}
 
 
-def start_cluster(factory: ServerFactory, target: Target, line: str, *, nodes: int = 6, replicas: int = 1) -> Cluster:
+def start_cluster(
+    factory: ServerFactory,
+    target: Target,
+    line: str,
+    *,
+    nodes: int = 6,
+    replicas: int = 1,
+    tls: TlsMaterial | None = None,
+) -> Cluster:
     """examples/cluster.yaml rendered for ``line``: ``nodes`` processes on the generated node config, joined with
     ``redis-cli --cluster create ... --cluster-replicas N`` as docs/guides/cluster.md says, every node ``ok`` and
-    every replica linked to its master."""
+    every replica linked to its master. With ``tls``, the nodes serve (and speak among themselves) TLS only on
+    the listed ports, with the material's certificates (a plain port stays open for the harness's start-up)."""
     ports = [free_port() for _ in range(nodes)]
     environ = {"REDIS_PASSWORD": generate_password()}
     cluster = {"nodes": [f"127.0.0.1:{p}" for p in ports], "replicas_per_master": replicas}
-    dep = example_deployment("cluster", {"cluster": cluster, "redis_version": line})
+    overrides: dict[str, Any] = {"cluster": cluster, "redis_version": line}
+    if tls is not None:
+        files_of = {"cert_file": tls.server_cert, "key_file": tls.server_key, "ca_file": tls.ca_cert}
+        overrides["tls"] = {"enabled": True, "auth_clients": "no", **{k: str(v) for k, v in files_of.items()}}
+    dep = example_deployment("cluster", overrides)
     files = artifacts(dep, environ)
     assert set(files) >= {"redis-cluster-node.conf", "infisical.env"}
     auth = Auth(environ["REDIS_PASSWORD"])
 
     started = []
     for port in ports:
-        node = factory(target, "", port=port, auth=auth, start=False)
+        if tls is None:
+            node = factory(target, "", port=port, auth=auth, start=False)
+        else:
+            node = factory(target, "", port=free_port(), tls_port=port, auth=auth, tls=tls.client(), start=False)
         node.conf_path.write_text(replace_dir_directive(files["redis-cluster-node.conf"], node.dir))
         started.append(node.start())
 
     assert dep.cluster is not None
-    create = [*auth.cli_args(), "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports)]
+    secure = tls.client().cli_args() if tls is not None else []
+    create = [*auth.cli_args(), *secure, "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports)]
     create += ["--cluster-replicas", str(dep.cluster.replicas_per_master), "--cluster-yes"]
     out = run_cli(create, timeout=60)
     assert "All 16384 slots covered" in out, out
