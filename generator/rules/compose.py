@@ -4,19 +4,22 @@ each other. The server settings themselves are judged by the config rules on eac
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from generator.rules.engine import Hit, predicate
-from generator.shapes.compose import ComposeFile, ComposeService, SentinelMonitor
+from generator.shapes.compose import STAND_IN_HOST, ComposeFile, ComposeService, SentinelMonitor
 from generator.shapes.finding import Location
-from generator.sources.compose_env import STAND_IN_HOST
-from generator.sources.compose_layout import on_volume
+
+if TYPE_CHECKING:
+    from ipaddress import IPv4Address, IPv6Address
 
 _LOOPBACK_NAMES = frozenset({"localhost", "ip6-localhost", "ip6-loopback"})
 
 
-def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+def _ip(host: str) -> IPv4Address | IPv6Address | None:
+    import ipaddress  # only compose files need it: not on every run's import path
+
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -56,7 +59,7 @@ def _published(compose: ComposeFile) -> Iterator[Hit]:
 @predicate("persistence.volume", ComposeFile)
 def _volume(compose: ComposeFile) -> Iterator[Hit]:
     for service in compose.of_role("redis"):
-        if service.data_dir is None or on_volume(list(service.mounts), service.data_dir) is not None:
+        if service.data_dir is None or service.volume_holding(service.data_dir) is not None:
             continue
         used = {m.source for other in compose.services for m in other.mounts if m.kind == "volume"}
         unused = [name for name in compose.declared_volumes if name not in used]

@@ -16,6 +16,8 @@ from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
 
 Role = Literal["redis", "sentinel", "infisical", "other"]
+STAND_IN_HOST = "known-at-run-time"
+"""Stands for a Redis host that compose only knows at run time (an interpolated value)."""
 PasswordState = Literal["set", "none", "unknown"]
 
 
@@ -107,6 +109,16 @@ class ComposeService:
     """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, each entry of the host lists)."""
     redis_env_known: bool = False
     """Infisical's backend: whether its Redis connection variables could be read here."""
+
+    def volume_holding(self, path: str) -> Mount | None:
+        """The named volume or bind mount that holds ``path`` inside the container (tmpfs and anonymous
+        volumes do not keep data across a re-created container)."""
+        path = path.rstrip("/") or "/"
+        for mount in self.mounts:
+            target = mount.target.rstrip("/")
+            if mount.kind in ("volume", "bind") and target and (path == target or path.startswith(target + "/")):
+                return mount
+        return None
 
     def env_entry(self, name: str) -> EnvEntry | None:
         found = [entry for entry in self.env if entry.name == name]

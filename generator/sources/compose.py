@@ -19,7 +19,7 @@ from typing import Any
 from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
-from generator.shapes.compose import ComposeFile, ComposeService, Mount, Role
+from generator.shapes.compose import STAND_IN_HOST, ComposeFile, ComposeService, Mount, Role
 from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
@@ -35,7 +35,6 @@ from generator.sources.compose_command import (
     with_defaults,
 )
 from generator.sources.compose_env import (
-    STAND_IN_HOST,
     EnvFile,
     backend_env,
     bitnami_env,

@@ -16,7 +16,7 @@ from typing import Any
 from generator.formats.dotenv import EnvAssignment, EnvProblem, parse_dotenv
 from generator.schema.env_vars import ENV_VAR_NAMES, env_var
 from generator.schema.secrets import is_secret_env
-from generator.shapes.compose import EnvEntry
+from generator.shapes.compose import STAND_IN_HOST, EnvEntry
 from generator.shapes.config import Setting
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location
@@ -24,8 +24,6 @@ from generator.sources.base import InputError, Note, read_text
 from generator.sources.compose_command import compose_value, with_defaults
 
 _STAND_IN_PASSWORD = "KnownOnlyAtRunTime0000000000000000"
-STAND_IN_HOST = "known-at-run-time"
-"""Stands for a host compose only knows at run time."""
 _FILE_LINES = 1_000_000
 """Lines of the k-th env_file are numbered k * _FILE_LINES + line in the backend's ``EnvFacts``."""
 

@@ -106,17 +106,6 @@ def host_file(mounts_of: list[Mount], container_path: str) -> tuple[Mount, str] 
     return best
 
 
-def on_volume(mounts_of: list[Mount], path: str) -> Mount | None:
-    """The named volume or bind mount that holds ``path`` inside the container (tmpfs and anonymous volumes do
-    not keep data across a re-created container)."""
-    path = path.rstrip("/") or "/"
-    for mount in mounts_of:
-        target = mount.target.rstrip("/")
-        if mount.kind in ("volume", "bind") and target and (path == target or path.startswith(target + "/")):
-            return mount
-    return None
-
-
 def networks(service: dict[str, Any], at: At) -> tuple[frozenset[str], frozenset[str], Location | None]:
     """(networks, aliases, where ``networks:`` is written); a service that names none is on ``default``."""
     data = service.get("networks")
