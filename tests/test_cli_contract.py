@@ -153,7 +153,7 @@ def test_validate_says_when_all_is_well(capsys: pytest.CaptureFixture[str]) -> N
 def test_check_walks_a_folder_and_names_what_it_skipped(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "redis.conf").write_text(GOOD_CONF)
     (tmp_path / "nested").mkdir()
-    (tmp_path / "nested" / ".env").write_text("REDIS_URL=redis://redis:6379\n")
+    (tmp_path / "nested" / ".env").write_text("REDIS_URL=redis://:Zq8vN3kP7wR2tY6uI1oA5sD9fG4hJ0lK@redis:6379\n")
     (tmp_path / "notes.txt").write_text("Some prose about the deployment.\n")
     status, out, err = run_main(capsys, "check", str(tmp_path))
     assert status == 0, out + err
