@@ -22,7 +22,7 @@ from generator.shapes.config import EffectiveConfig
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
-from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
+from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
 from generator.sources.charts.config import Reader, auth_on, get, roles, section_at, settings
 from generator.sources.charts.identify import identify, not_a_chart
 from generator.sources.charts.secret import secret_env
@@ -144,6 +144,11 @@ def helm_from_text(text: str, display: str, target: ServerTarget | None = None) 
         result.secrets |= {a.value for a in chart_env.assignments if is_secret_env(a.name) and a.value}
     if base and reader.get(("enabled",)) is False:
         return result  # Infisical's bundled Redis is off: its Redis is judged elsewhere
+    existing = reader.get(("existingConfigmap",)) if chart.default_architecture else None
+    if isinstance(existing, str) and existing:
+        message = f"the redis.conf comes from the ConfigMap {existing!r} (existingConfigmap): check that ConfigMap"
+        result.notes.append(Note(reader.at(("existingConfigmap",)), message))
+        return result
     absent = section_at(chart, reader)
     per_role = [settings(chart, reader, absent, role) for role in roles(chart, reader)]
     result.secrets |= {v for role in per_role for s in role for v in secret_values(s.name, s.args)}
