@@ -272,6 +272,20 @@ def test_aof_off_with_data_points_to_migrate_aof(
 
 
 @pytest.mark.server
+def test_config_forbidden_by_acl_falls_back_to_info(
+    server_factory: ServerFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = f"user default on >{PASSWORD} ~* &* +@all\nuser app on >{PASSWORD} ~* &* +@all -config -acl\n"
+    server = server_factory("redis-7.0", conf + "appendonly yes\nmaxmemory 10mb\n")
+    url = f"redis://app:{PASSWORD}@127.0.0.1:{server.port}"
+    status, out, err = _run(capsys, "audit", "--format", "json", "--url", url)
+    assert (status, _rules(out)) == (0, set()), err
+    assert "CONFIG GET is not available (this user has no permissions to run the 'config|get' command)" in err
+    assert f"redis://app@127.0.0.1:{server.port}: note:" in err
+    assert PASSWORD not in out + err
+
+
+@pytest.mark.server
 @pytest.mark.parametrize(
     ("binary", "note"),
     [
