@@ -62,7 +62,11 @@ def _volume(compose: ComposeFile) -> Iterator[Hit]:
         if service.data_dir is None or service.volume_holding(service.data_dir) is not None:
             continue
         used = {m.source for other in compose.services for m in other.mounts if m.kind == "volume"}
-        unused = [name for name in compose.declared_volumes if name not in used]
+        unused = [
+            name
+            for name in compose.declared_volumes
+            if name not in used and any(word in name.lower() for word in ("redis", "valkey", service.name.lower()))
+        ]
         declared = f" (declared but mounted by no service: {', '.join(unused)})" if unused else ""
         yield Hit(
             service.data_dir_at or service.where,

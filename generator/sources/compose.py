@@ -322,7 +322,7 @@ class _Reader:
             port = int(last_port.value)
         replica_of = cfg.last("replicaof") or cfg.last("slaveof")
         if replica_of is not None and replica_of.args:
-            replicaof = replica_of.args[0]
+            replicaof = (replica_of.args[0].split() or [""])[0] or None  # "host port" as one argument too
         directory, directory_at = data_dir(service, cfg, unknown, whole_unknown, bitnami, family, spec)
         watched = monitors(cfg, conf) if sentinel else ()
         config_file = invocation.config_file.text if invocation is not None and invocation.config_file else ""
