@@ -24,8 +24,7 @@ KNOWN = "Bitnami redis, redis-cluster or valkey, redis-ha, Infisical's chart"
 
 _REDIS_AUTH = frozenset({"enabled", "password", "sentinel", "existingSecret", "existingSecretPasswordKey"})
 _REDIS_AUTH_ALL = _REDIS_AUTH | {"usePasswordFiles", "usePasswordFileFromSecret", "acl"}
-_BITNAMI_REDIS_SECTIONS = frozenset({"master", "replica", "commonConfiguration"})
-_SUBCHART_KEYS = _BITNAMI_REDIS_SECTIONS | {
+_SUBCHART_KEYS = frozenset({"master", "replica", "commonConfiguration"}) | {
     "enabled",
     "architecture",
     "auth",
@@ -63,8 +62,14 @@ def _image_names(data: dict[Any, Any], word: str) -> bool:
     return isinstance(repository, str) and word in repository.rsplit("/", 1)[-1]
 
 
+_ROLE_KEYS = frozenset({"configuration", "disableCommands", "extraFlags", "persistence", "replicaCount", "count"})
+
+
 def _is_bitnami_redis(data: dict[Any, Any]) -> bool:
-    if _BITNAMI_REDIS_SECTIONS & set(data) or "masterSet" in _dict(data.get("sentinel")):
+    roles = (_dict(data.get(section)) for section in ("master", "replica"))
+    if "commonConfiguration" in data or any(_ROLE_KEYS & set(role) for role in roles):
+        return True
+    if "masterSet" in _dict(data.get("sentinel")):
         return True
     auth = set(_dict(data.get("auth")))
     redis_auth = bool(auth) and auth <= _REDIS_AUTH_ALL
