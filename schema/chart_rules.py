@@ -88,11 +88,12 @@ CHART_RULES: tuple[Rule, ...] = (
     Rule(
         id="chart.infisical-url",
         severity=Severity.ERROR,
-        summary="Infisical's chart takes its Redis password from `redis.auth.password` only",
+        summary="Infisical's chart takes its Redis password from `redis.auth.password` only, unencoded",
         why="Infisical's chart writes `REDIS_URL=redis://default:<redis.auth.password>@redis-master:6379` into the "
         "Infisical pod itself. With `redis.auth.existingSecret` the bundled Redis uses the Secret's password, "
         "but Infisical still sends `redis.auth.password` (the chart's `mysecretpassword` unless you set it) and "
-        "fails with WRONGPASS.",
+        "fails with WRONGPASS. The password goes into the URL as written, without percent-encoding: an `@`, `:`, "
+        "`/`, `#` or `%` in it breaks the URL and Infisical does not start.",
         fix="Set redis.auth.password (from your secret tooling) and drop redis.auth.existingSecret, or run Redis "
         "outside the chart (redis.enabled: false) and put REDIS_URL in the infisical-secrets Secret.",
         scopes=_CHART,

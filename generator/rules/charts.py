@@ -4,6 +4,7 @@ config or environment), Sentinel without a password, and Helm chart values (``Ch
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
@@ -239,11 +240,23 @@ def _images(values: ChartValues) -> Iterator[Hit]:
         )
 
 
+_URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
 @predicate("chart.infisical-url", ChartValues)
 def _infisical_url(values: ChartValues) -> Iterator[Hit]:
     if values.chart.name != "bitnami-redis" or not values.base or values.raw(("enabled",)) is False:
         return
-    if values.written(("auth", "existingSecret")) and values.raw(("auth", "enabled")) is not False:
+    if values.raw(("auth", "enabled")) is False:
+        return
+    password = values.raw(("auth", "password"))
+    if isinstance(password, str) and password and not _URL_SAFE.fullmatch(password):
+        yield Hit(
+            values.at(("auth", "password")),
+            "Infisical's chart writes redis.auth.password into REDIS_URL without percent-encoding: a character "
+            "other than letters, digits and - . _ ~ breaks the URL (use 32+ letters and digits)",
+        )
+    if values.written(("auth", "existingSecret")):
         yield Hit(
             values.key_at(("auth", "existingSecret")),
             "Infisical's chart builds REDIS_URL from redis.auth.password and ignores redis.auth.existingSecret: "
