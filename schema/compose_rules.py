@@ -108,4 +108,16 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         fix="bind * -::* (reach is limited by the compose network; require a password)",
         scopes=_CHECK,
     ),
+    Rule(
+        id="topology.scaled-service",
+        severity=Severity.ERROR,
+        summary="A Redis master service must run a single container",
+        why="`deploy.replicas` (or `scale`) above 1 on a Redis that replicates from no one starts that many "
+        "independent servers behind one service name: each of Infisical's connections lands on any of them, "
+        "so jobs, locks and caches are split between servers that know nothing of each other, and a job "
+        "queued on one is never seen by a worker on another.",
+        fix="deploy: {replicas: 1}; for high availability, a master, replicas started with --replicaof and "
+        "Sentinels (each its own service)",
+        scopes=_CHECK,
+    ),
 )

@@ -215,3 +215,15 @@ def _container_bind(compose: ComposeFile) -> Iterator[Hit]:
         mount = service.config_mount
         if mount is not None and bind.where.file != service.where.file:
             yield Hit(mount.where, message)
+
+
+@predicate("topology.scaled-service", ComposeFile)
+def _scaled(compose: ComposeFile) -> Iterator[Hit]:
+    for service in compose.of_role("redis"):
+        if service.scaled is not None and service.replicaof is None:
+            count, where = service.scaled
+            yield Hit(
+                where,
+                f"service {service.name} runs {count} independent servers behind one name: Infisical's jobs and "
+                "locks are split between them",
+            )

@@ -105,6 +105,8 @@ class ComposeService:
     """The mount that brings that file, when one does."""
     loopback_bind: Setting | None = None
     """A ``bind`` that lists loopback addresses only."""
+    scaled: tuple[int, Location] | None = None
+    """``deploy.replicas`` / ``scale`` above 1, and where it is written."""
     redis_hosts: tuple[tuple[str, Location], ...] = ()
     """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, each entry of the host lists)."""
     redis_env_known: bool = False

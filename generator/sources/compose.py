@@ -208,6 +208,13 @@ class _Reader:
             tuple(mounts(spec, self.configs, self.base, at)),
             tuple(env),
         )
+        deploy = spec.get("deploy")
+        count = deploy.get("replicas") if isinstance(deploy, dict) else None
+        key: tuple[str | int, ...] = ("deploy", "replicas")
+        if not isinstance(count, int):
+            count, key = spec.get("scale"), ("scale",)
+        if isinstance(count, int) and not isinstance(count, bool) and count > 1:
+            service = replace(service, scaled=(count, at(key)))
         files = env_files(spec.get("env_file"), self.base, at)
         if repository.endswith(("infisical/infisical", "infisical/backend")) or "infisical/infisical-" in repository:
             return self._backend(service, files)
