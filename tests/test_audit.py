@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import threading
 import time
 
 import pytest
@@ -144,6 +145,24 @@ def test_deployment_options_misused(args: tuple[str, ...], message: str, capsys:
         assert message in err
         return
     assert message in capsys.readouterr().err
+
+
+def test_a_port_that_is_not_redis(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as http:  # answers like a web server to whatever it gets
+        port = http.getsockname()[1]
+
+        def answer() -> None:
+            conn, _ = http.accept()
+            with conn:
+                conn.recv(1024)
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        status, out, err = _run(capsys, "audit", "--url", f"redis://:{PASSWORD}@127.0.0.1:{port}", "--timeout", "2")
+        thread.join(timeout=5)
+    assert (status, out) == (2, "")
+    assert err == f"audit: redis://127.0.0.1:{port}: not a Redis reply (is it a Redis port, and TLS on a TLS port?)\n"
 
 
 def test_a_server_that_never_answers_times_out(capsys: pytest.CaptureFixture[str]) -> None:

@@ -170,6 +170,8 @@ def client_error(
         text = str(error)
         code = text.split(" ", 1)[0] if text.split(" ", 1)[0].isupper() else "ERR"
         return ReplyError(text, code)
+    if isinstance(error, redis.exceptions.InvalidResponse):
+        return ConnectError(f"{where}: not a Redis reply (is it a Redis port, and TLS on a TLS port?)")
     cause = _cause(error)
     if isinstance(error, redis.TimeoutError) or isinstance(cause, TimeoutError):
         if "connect" in str(error).lower() and tls:
