@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.formats.dotenv import EnvAssignment, EnvProblem, parse_dotenv
-from generator.schema.env_vars import ENV_VAR_NAMES, env_var
+from generator.schema.env_vars import CONNECTION_VARS, ENV_VAR_NAMES, env_var
 from generator.schema.secrets import is_secret_env
 from generator.shapes.compose import STAND_IN_HOST, EnvEntry
 from generator.shapes.config import Setting
@@ -92,6 +92,12 @@ def file_entries(files: list[EnvFile], notes: list[Note]) -> tuple[list[EnvEntry
     return entries, unreadable
 
 
+def _sets_connection(winners: dict[str, Any], entries: list[EnvEntry]) -> bool:
+    """Whether a connection variable is set with a value (in an env_file, or in ``environment:``)."""
+    valued = {e.name for e in entries if e.value is not None or e.raw}
+    return any(name in winners or name in valued for name in CONNECTION_VARS)
+
+
 def _stand_in(name: str) -> str:
     if name not in ENV_VAR_NAMES:
         return _STAND_IN_PASSWORD if is_secret_env(name) else "known-at-run-time"
@@ -150,13 +156,16 @@ def backend_env(
                 places[line],
             )
             written[assignment.name] = (assignment.value, places[line])
+    passed_through = [e for e in entries if e.value is None and not e.raw]  # `- NAME`: the shell's, if set
     for entry in entries:
+        if entry in passed_through and (entry.name not in CONNECTION_VARS or _sets_connection(winners, entries)):
+            continue  # may be unset at run time: judged neither as set nor as unset
         line = entry.where.line or 0
         places.setdefault(line, entry.where)
         value = entry.value if entry.value is not None else _stand_in(entry.name)
         winners[entry.name] = (EnvAssignment(line, entry.name, value), entry.value, entry.where)
         written[entry.name] = (entry.raw, entry.where)
-    if unreadable and not any(name in winners for name in ("REDIS_URL", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_HOSTS")):
+    if unreadable and not any(name in winners for name in CONNECTION_VARS):
         return None
 
     def locate(line: int) -> Location:
