@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from generator.render.secrets import generate_password
 from generator.rules import judge
 from generator.schema.rules import Scope
 from generator.shapes.config import EffectiveConfig, Setting
@@ -39,7 +40,7 @@ def _url(server: RedisServer) -> str:
 
 @pytest.fixture(autouse=True)
 def _no_passwords_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD"):
+    for name in ("REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD", "REDIS_USERNAME", "REDIS_SENTINEL_USERNAME"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -221,6 +222,16 @@ def test_cluster_without_replicas_and_with_slots_lost(
     found = _by_node(out)
     assert found.pop(_url(lost)) == {"cluster.replicas", "cluster.state"}
     assert found == {_url(n): {"cluster.replicas"} for n in cluster.nodes[:2]}
+
+    # Infisical's REDIS_USERNAME names the ACL user of every node, as it does for Infisical's own connections.
+    user_password = generate_password()
+    for node in cluster.nodes:
+        node.cli("ACL", "SETUSER", "infisical", "on", f">{user_password}", "~*", "&*", "+@all")
+    monkeypatch.setenv("REDIS_USERNAME", "infisical")
+    monkeypatch.setenv("REDIS_PASSWORD", user_password)
+    status, out, err = run_main(capsys, *args)
+    assert {r["file"] for r in _records(out)} == {f"redis://infisical@127.0.0.1:{n.port}" for n in cluster.nodes}
+    assert user_password not in out + err
 
 
 @pytest.mark.server

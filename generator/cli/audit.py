@@ -50,7 +50,8 @@ def add(sub: argparse._SubParsersAction[argparse.ArgumentParser], formats: tuple
         "cluster node (--cluster) and every node they report, and judge each by every rule of scope 'server' "
         "(CONFIG GET *, ACL LIST, INFO; from INFO alone where CONFIG is refused, as on managed services). "
         "Passwords come from the URL, --password-env NAME (default REDIS_PASSWORD) and "
-        "--sentinel-password-env NAME (default REDIS_SENTINEL_PASSWORD), never from a plain argument. "
+        "--sentinel-password-env NAME (default REDIS_SENTINEL_PASSWORD), never from a plain argument; a "
+        "deployment's ACL users from REDIS_USERNAME and REDIS_SENTINEL_USERNAME, as Infisical reads them. "
         "Exit 0: no errors; 1: errors; 2: cannot connect, authenticate or reach a node.",
     )
     _url_args(audit, deployments=True)

@@ -32,7 +32,9 @@ NodeRead = Callable[[], NodeAudit]
 
 @dataclass(frozen=True)
 class Passwords:
-    """Where the passwords come from: the data nodes' and the Sentinels' (never a command-line argument)."""
+    """Where the credentials come from: the data nodes' and the Sentinels' (never a command-line argument). The
+    user names of a deployment's nodes come from Infisical's own variables, ``REDIS_USERNAME`` and
+    ``REDIS_SENTINEL_USERNAME``, unless the address given is a URL naming one."""
 
     environ: Mapping[str, str]
     password_env: str | None = None
@@ -40,6 +42,10 @@ class Passwords:
 
     def data(self, url: RedisURL) -> str | None:
         return choose_password(url, self.password_env, self.environ)
+
+    def with_user(self, url: RedisURL, variable: str) -> RedisURL:
+        user = self.environ.get(variable) or None
+        return url if url.username is not None or user is None else replace(url, username=user)
 
     def sentinel(self, url: RedisURL) -> str | None:
         if url.password is not None:
@@ -98,17 +104,18 @@ def run_sentinel(
 ) -> Run:
     """The master, every replica and every Sentinel of the set ``master_name``, as the Sentinel at ``address``
     reports them."""
+    address = passwords.with_user(address, "REDIS_SENTINEL_USERNAME")
     sentinel_password = passwords.sentinel(address)
     with _open_sentinel(address, sentinel_password, options) as conn:
         view = sentinel_view(conn, master_name)
-    data_url = RedisURL(address.tls, *view.master)
+    data_url = passwords.with_user(RedisURL(address.tls, *view.master), "REDIS_USERNAME")
     data_password = passwords.data(data_url)
     run = Run()
     for host, port in (view.master, *view.replicas):
-        url = RedisURL(address.tls, host, port)
+        url = data_url.at(host, port)
         run.add(judge_node(url.display, _data_node(url, data_password, options), ignore))
     for host, port in ((address.host, address.port), *view.sentinels):
-        url = RedisURL(address.tls, host, port)
+        url = address.at(host, port)
         read = _sentinel(url, master_name, sentinel_password, options, len(view.replicas))
         run.add(judge_node(url.display, read, ignore))
     return run
@@ -136,6 +143,7 @@ def _sentinel(url: RedisURL, name: str, password: str | None, options: ClientOpt
 
 def run_cluster(address: RedisURL, passwords: Passwords, options: ClientOptions, ignore: Iterable[str]) -> Run:
     """Every node ``CLUSTER NODES`` lists on the node at ``address``, masters and replicas."""
+    address = passwords.with_user(address, "REDIS_USERNAME")
     password = passwords.data(address)
     with ServerConnection.open(address, password, options) as conn:
         cluster_info(conn)
