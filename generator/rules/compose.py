@@ -26,6 +26,13 @@ def _ip(host: str) -> IPv4Address | IPv6Address | None:
         return None
 
 
+def _wrong_kind(mode: str, target: ComposeService | None) -> bool:
+    """A Sentinel named where a data node is expected, or the other way round."""
+    if target is None or target.role not in ("redis", "sentinel"):
+        return False
+    return (target.role == "sentinel") != (mode == "REDIS_SENTINEL_HOSTS")
+
+
 def _service_like(host: str) -> bool:
     """A name a compose network could resolve (not an IP address, not a domain name, not loopback)."""
     return _ip(host) is None and "." not in host and host.lower() not in _LOOPBACK_NAMES and host != STAND_IN_HOST
@@ -98,6 +105,14 @@ def _redis_host(compose: ComposeFile) -> Iterator[Hit]:
                     where,
                     f"service {backend.name} is sent to {host}, which inside its container is the container "
                     "itself: name the Redis service instead",
+                )
+            elif _service_like(host) and _wrong_kind(backend.redis_mode, compose.by_name(host)):
+                runs = "a Sentinel" if backend.redis_mode != "REDIS_SENTINEL_HOSTS" else "a Redis data node"
+                wanted = "a Sentinel" if backend.redis_mode == "REDIS_SENTINEL_HOSTS" else "a data node"
+                yield Hit(
+                    where,
+                    f"service {backend.name} is sent to {host} by {backend.redis_mode}, which needs {wanted}; "
+                    f"{host} runs {runs}",
                 )
             elif address is None and "." not in host and compose.by_name(host) is None:
                 known = ", ".join(s.name for s in _servers(compose)) or "none"

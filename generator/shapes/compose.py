@@ -108,7 +108,10 @@ class ComposeService:
     scaled: tuple[int, Location] | None = None
     """``deploy.replicas`` / ``scale`` above 1, and where it is written."""
     redis_hosts: tuple[tuple[str, Location], ...] = ()
-    """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, each entry of the host lists)."""
+    """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, or each entry of the host list)."""
+    redis_mode: str = ""
+    """Infisical's backend: the connection variable that wins (REDIS_URL, then the cluster, then the Sentinel
+    hosts)."""
     redis_env_known: bool = False
     """Infisical's backend: whether its Redis connection variables could be read here."""
 

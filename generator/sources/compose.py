@@ -238,11 +238,11 @@ class _Reader:
             return replace(service, role="infisical")
         self.result.subjects.append(found.facts)
         self.result.secrets |= found.secrets
-        hosts: list[tuple[str, Location]] = []
-        for variable in ("REDIS_URL", "REDIS_SENTINEL_HOSTS", "REDIS_CLUSTER_HOSTS"):
-            if variable in found.written:
-                hosts += _hosts(variable, *found.written[variable])
-        return replace(service, role="infisical", redis_hosts=tuple(hosts), redis_env_known=True)
+        for variable in ("REDIS_URL", "REDIS_CLUSTER_HOSTS", "REDIS_SENTINEL_HOSTS"):  # the first set wins
+            if variable in found.written and found.written[variable][0].strip():
+                hosts = tuple(_hosts(variable, *found.written[variable]))
+                return replace(service, role="infisical", redis_hosts=hosts, redis_mode=variable, redis_env_known=True)
+        return replace(service, role="infisical", redis_env_known=True)
 
     def _server(
         self,
