@@ -137,3 +137,17 @@ def test_a_dotenv_beside_a_compose_file_that_sets_the_connection_is_known() -> N
 
     assert connection_set_beside(CORPUS / "clean/.env")
     assert not connection_set_beside(CORPUS / "infisical-prod/.env")  # REDIS_URL is in the .env itself
+
+
+def test_a_variable_passed_from_the_shell_is_neither_set_nor_unset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`- REDIS_URL` takes the shell's value, if it has one: no precedence error, no missing-connection error."""
+    path = tmp_path / "compose.yml"
+    backend = "services:\n  backend:\n    image: infisical/infisical:latest\n    environment:\n"
+    path.write_text(backend + "      - REDIS_URL\n      - REDIS_SENTINEL_HOSTS=sentinel:26379\n")
+    _, out, _ = run_main(capsys, "check", str(path))
+    assert "env.infisical-startup" not in out, out
+    path.write_text(backend + "      - REDIS_URL\n")
+    _, out, _ = run_main(capsys, "check", str(path))
+    assert "env.infisical-startup" not in out, out
