@@ -98,4 +98,17 @@ CHART_RULES: tuple[Rule, ...] = (
         "outside the chart (redis.enabled: false) and put REDIS_URL in the infisical-secrets Secret.",
         scopes=_CHART,
     ),
+    Rule(
+        id="chart.topology",
+        severity=Severity.ERROR,
+        summary="The chart's node counts must allow a failover",
+        why="With Sentinel, Bitnami's chart runs one Sentinel beside each of `replica.replicaCount` nodes. A "
+        "failover needs a majority of all Sentinels: with two nodes, the Sentinel left when one node dies is no "
+        "majority, and a single node has nothing to fail over to; a `sentinel.quorum` above the number of "
+        "Sentinels never agrees that the master is down. `redis-cluster` needs at least three masters "
+        "(`cluster.nodes` / (1 + `cluster.replicas`)) and a replica for each, or a failed master takes its slots "
+        "and the queues hashed there offline.",
+        fix="replica.replicaCount: 3 with sentinel.quorum: 2; cluster.nodes: 6 with cluster.replicas: 1",
+        scopes=_CHART,
+    ),
 )

@@ -280,3 +280,51 @@ def _chart_sentinel_password(values: ChartValues) -> Iterator[Hit]:
                 "who reaches port 26379 can re-point the master",
             )
             return
+
+
+def _count(value: Any, default: int) -> int | None:
+    if value is None:
+        return default
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+@predicate("chart.topology", ChartValues)
+def _topology(values: ChartValues) -> Iterator[Hit]:
+    if values.base and values.raw(("enabled",)) is False:
+        return
+    if values.chart.name == "bitnami-redis-cluster":
+        yield from _cluster_topology(values)
+        return
+    if values.chart.default_architecture is None or not _sentinel_on(values) or _architecture(values) != "replication":
+        return
+    nodes = _count(values.raw(("replica", "replicaCount")), 3)
+    quorum = _count(values.raw(("sentinel", "quorum")), 2)
+    if nodes is None or quorum is None:
+        return
+    nodes_at = values.key_at(("replica", "replicaCount"))
+    quorum_at = values.key_at(("sentinel", "quorum")) if values.written(("sentinel", "quorum")) else nodes_at
+    if nodes < 2:
+        yield Hit(nodes_at, f"replica.replicaCount is {nodes}: one node and one Sentinel, nothing to fail over to")
+    elif nodes == 2:
+        yield Hit(
+            nodes_at,
+            "replica.replicaCount is 2: a failover needs a majority of the Sentinels, and when a node dies the one "
+            "Sentinel left is none",
+        )
+    elif quorum > nodes:
+        yield Hit(quorum_at, f"sentinel.quorum {quorum} with {nodes} Sentinels: they never agree the master is down")
+
+
+def _cluster_topology(values: ChartValues) -> Iterator[Hit]:
+    nodes = _count(values.raw(("cluster", "nodes")), 6)
+    replicas = _count(values.raw(("cluster", "replicas")), 1)
+    if nodes is None or replicas is None or replicas < 0:
+        return
+    masters = nodes // (1 + replicas)
+    if masters < 3:
+        where = values.key_at(("cluster", "nodes"))
+        yield Hit(where, f"cluster.nodes {nodes} with {replicas} replica(s) each is {masters} master(s); at least 3")
+    elif replicas == 0:
+        yield Hit(
+            values.key_at(("cluster", "replicas")), "cluster.replicas is 0: a failed master takes its slots offline"
+        )
