@@ -7,7 +7,7 @@ from typing import Final
 
 import pytest
 
-from generator.docs.server_lines import with_table
+from generator.docs.server_lines import chart_views, line_views, versions_page
 from generator.render.conf_model import conf_files
 from generator.render.secrets import PLACEHOLDERS
 from generator.rules import judge
@@ -274,11 +274,9 @@ def test_stock_sentinel_conf_loads_in_every_server(target: Target, tmp_path: Pat
     assert result.ok, result.output[-800:]
 
 
-def test_verified_page_lists_every_line_from_the_table() -> None:
-    page = (ROOT / "docs" / "verified.md").read_text()
-    assert with_table(page) == page, (
-        "docs/verified.md's server lines table is stale: python -m generator.docs.server_lines"
-    )
+def test_versions_page_lists_every_line_from_the_table() -> None:
+    page = versions_page()
+    assert page == (ROOT / "docs/reference/versions.md").read_text(), "stale: python -m generator build"
     for row in verified_lines():
         assert f"| {row.line.title} | `{row.line.spelling}` |" in page
 
@@ -364,3 +362,16 @@ def test_a_server_newer_than_known_is_a_warning_in_audit() -> None:
         found = [f for f in judge([cfg]) if f.rule_id == "version.newer"]
         assert bool(found) is warned, target
         assert all(f.severity == "warning" and newest.title in f.message for f in found)
+
+
+def test_readme_summary_names_every_proven_line_and_chart() -> None:
+    """The README's "Verified on" summary agrees with the one table (the versions page has the details)."""
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    summary = readme[readme.index("## Verified on") :].split("## ", 2)[1]
+    for line in line_views():
+        if not line.proven_by.startswith("none"):
+            title = line.title.split()
+            assert title[1] in summary, f"{line.title} is proven but the README does not say so"
+    for chart in chart_views():
+        for version in chart.versions.split(", "):
+            assert version in summary, f"chart version {version} is proven but the README does not say so"

@@ -30,7 +30,7 @@ OPERATIONS = (
     "operations/upgrades.md",
     "operations/recovery.md",
 )
-REFERENCE = ("variables.md", "modes.md", "values-file.md", "sizing.md", "monitoring.md", "cli.md")
+REFERENCE = ("variables.md", "modes.md", "values-file.md", "sizing.md", "monitoring.md", "versions.md", "cli.md")
 
 
 def nav_yaml(example_names: list[str]) -> str:

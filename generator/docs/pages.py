@@ -12,6 +12,8 @@ from generator.docs.monitoring import PAGE as MONITORING_PAGE
 from generator.docs.monitoring import monitoring_page
 from generator.docs.nav import NAV_FILE, nav_yaml
 from generator.docs.rules import rule_view
+from generator.docs.server_lines import PAGE as VERSIONS_PAGE
+from generator.docs.server_lines import versions_page
 from generator.docs.sizing import sizing_view
 from generator.docs.values_file import values_file_view
 from generator.docs.variables import variables_view
@@ -38,5 +40,6 @@ def reference_pages(root: Path, examples: list[Example], parser: argparse.Argume
     for example in example_views:
         pages[f"examples/{example.name}.md"] = render_template("docs/example.md.j2", example=example)
     pages[MONITORING_PAGE] = monitoring_page([example.name for example in example_views])
+    pages[VERSIONS_PAGE] = versions_page()
     pages[NAV_FILE] = nav_yaml([example.name for example in example_views])
     return dict(sorted(pages.items()))

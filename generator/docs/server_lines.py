@@ -1,20 +1,30 @@
-"""The docs' Verified page's table of server lines, from the one table of lines.
-
-Each known line, where its directive table was read, and the real server the suite proves it on. The block sits
-between two markers in docs/verified.md; ``python -m generator.docs.server_lines`` rewrites it, a test keeps it current.
-"""
+"""The versions page (``docs/reference/versions.md``): every server line from the one table of lines, where
+its directive table was read and the real server that proves it; and the Helm chart versions the generated
+values are rendered through in the tests."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-from typing import Final
+from dataclasses import dataclass
 
+from generator.render.templates import render_template
+from generator.schema.charts import INFISICAL_CHART_VERSION, REDIS_CHART_VERSIONS, REDIS_CLUSTER_CHART_VERSION
 from generator.schema.versions import VerifiedRow, verified_lines
 
-START: Final = "<!-- server-lines:start (generated: python -m generator.docs.server_lines) -->"
-END: Final = "<!-- server-lines:end -->"
-VERIFIED_PAGE: Final = Path(__file__).resolve().parents[2] / "docs" / "verified.md"
+PAGE = "versions.md"
+
+
+@dataclass(frozen=True)
+class LineView:
+    title: str
+    spelling: str
+    source: str
+    proven_by: str
+
+
+@dataclass(frozen=True)
+class ChartView:
+    chart: str
+    versions: str
 
 
 def _source(row: VerifiedRow) -> str:
@@ -24,36 +34,22 @@ def _source(row: VerifiedRow) -> str:
     return f"`src/config.c` of {row.source.split()[-1]}"
 
 
-def server_lines_table() -> str:
-    """The Markdown table: line, value of ``redis_version``, table source, proving server."""
-    lines = [
-        "| server line | `redis_version` | directive table read from | proven on (a real server in the suite) |",
-        "|---|---|---|---|",
-    ]
+def line_views() -> tuple[LineView, ...]:
+    views = []
     for row in verified_lines():
         between = row.source.startswith("between ")
         proven = row.proven_by or ("none: known from its neighbours' sources" if between else "none: sources only")
-        lines.append(f"| {row.line.title} | `{row.line.spelling}` | {_source(row)} | {proven} |")
-    return "\n".join(lines)
+        views.append(LineView(row.line.title, row.line.spelling, _source(row), proven))
+    return tuple(views)
 
 
-def with_table(page: str) -> str:
-    """``page`` with the block between the markers replaced by the current table (ValueError: no markers)."""
-    head, start, rest = page.partition(START)
-    _, end, tail = rest.partition(END)
-    if not start or not end:
-        raise ValueError(f"docs/verified.md has no {START!r} ... {END!r} block")
-    return f"{head}{START}\n{server_lines_table()}\n{END}{tail}"
+def chart_views() -> tuple[ChartView, ...]:
+    return (
+        ChartView("Bitnami `redis`", ", ".join(REDIS_CHART_VERSIONS)),
+        ChartView("Bitnami `redis-cluster`", REDIS_CLUSTER_CHART_VERSION),
+        ChartView("Infisical's `infisical-standalone`", INFISICAL_CHART_VERSION),
+    )
 
 
-def main() -> int:
-    text = VERIFIED_PAGE.read_text()
-    updated = with_table(text)
-    if updated != text:
-        VERIFIED_PAGE.write_text(updated)
-        print("docs/verified.md: server lines table rewritten", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+def versions_page() -> str:
+    return render_template("docs/versions.md.j2", lines=line_views(), charts=chart_views())
