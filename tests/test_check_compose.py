@@ -151,3 +151,26 @@ def test_a_variable_passed_from_the_shell_is_neither_set_nor_unset(
     path.write_text(backend + "      - REDIS_URL\n")
     _, out, _ = run_main(capsys, "check", str(path))
     assert "env.infisical-startup" not in out, out
+
+
+RESOLVED_ELSEWHERE = {
+    "external network": "    networks: [shared]\nnetworks:\n  shared:\n    external: true\n",
+    "extra_hosts": "    extra_hosts:\n      - 'cache-host:10.0.0.5'\n",
+    "external_links": "    external_links:\n      - other_project_redis_1:cache-host\n",
+    "links alias": "    links:\n      - redis:cache-host\n  redis:\n    image: redis:8.2\n    volumes: [d:/data]\n"
+    "    command: redis-server --appendonly yes --requirepass ${P}\nvolumes:\n  d:\n",
+}
+
+
+@pytest.mark.parametrize("tail", RESOLVED_ELSEWHERE.values(), ids=list(RESOLVED_ELSEWHERE))
+def test_a_host_resolved_outside_the_file_is_no_error(
+    tail: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "compose.yml"
+    head = "services:\n  backend:\n    image: infisical/infisical:latest\n    environment:\n"
+    path.write_text(head + "      REDIS_URL: redis://:${P}@cache-host:6379\n" + tail)
+    _, out, _ = run_main(capsys, "check", str(path))
+    assert "network.redis-host" not in out, out
+    path.write_text(head + "      REDIS_URL: redis://:${P}@cache-host:6379\n")
+    _, out, _ = run_main(capsys, "check", str(path))
+    assert "network.redis-host" in out, out

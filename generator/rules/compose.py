@@ -114,6 +114,8 @@ def _redis_host(compose: ComposeFile) -> Iterator[Hit]:
                     f"service {backend.name} is sent to {host} by {backend.redis_mode}, which needs {wanted}; "
                     f"{host} runs {runs}",
                 )
+            elif host in backend.outside_names or backend.networks & compose.external_networks:
+                continue  # resolved outside this file, or possibly a container of another project
             elif address is None and "." not in host and compose.by_name(host) is None:
                 known = ", ".join(s.name for s in _servers(compose)) or "none"
                 yield Hit(

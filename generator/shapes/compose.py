@@ -107,6 +107,8 @@ class ComposeService:
     """A ``bind`` that lists loopback addresses only."""
     scaled: tuple[int, Location] | None = None
     """``deploy.replicas`` / ``scale`` above 1, and where it is written."""
+    outside_names: frozenset[str] = frozenset()
+    """Host names it resolves to something outside this file (``extra_hosts``, ``external_links``)."""
     redis_hosts: tuple[tuple[str, Location], ...] = ()
     """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, or each entry of the host list)."""
     redis_mode: str = ""
@@ -137,6 +139,8 @@ class ComposeFile:
     services: tuple[ComposeService, ...]
     declared_volumes: tuple[str, ...] = ()
     volumes_at: Location | None = None
+    external_networks: frozenset[str] = frozenset()
+    """Networks created outside this file (``external: true``): other projects' containers may sit there."""
     swarm: bool = False
     """A stack for ``docker stack deploy`` (services with ``deploy:``)."""
     scope: Scope = Scope.CONF

@@ -114,6 +114,25 @@ def _extended(spec: Any, services: dict[str, Any], depth: int = 0) -> dict[str, 
     return merged
 
 
+def _with_links(built: list[ComposeService], services: dict[str, Any]) -> list[ComposeService]:
+    """``links: [SERVICE:ALIAS]`` makes ALIAS a name of SERVICE; ``external_links`` and ``extra_hosts`` name hosts
+    outside this file for the service that has them."""
+    aliases: dict[str, set[str]] = {}
+    linked: list[ComposeService] = []
+    for service in built:
+        spec = services.get(service.name)
+        spec = spec if isinstance(spec, dict) else {}
+        for link in spec.get("links") or []:
+            target, _, alias = str(link).partition(":")
+            aliases.setdefault(target, set()).add(alias or target)
+        outside = {str(link).partition(":")[2] or str(link) for link in spec.get("external_links") or []}
+        hosts = spec.get("extra_hosts")
+        entries = hosts.items() if isinstance(hosts, dict) else [str(h).split(":", 1) for h in hosts or []]
+        outside |= {str(entry[0]).strip() for entry in entries if entry}
+        linked.append(replace(service, outside_names=frozenset(outside)) if outside else service)
+    return [replace(s, names=s.names | aliases[s.name]) if s.name in aliases else s for s in linked]
+
+
 def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location]]:
     """The hosts a connection variable names; a host compose only knows at run time is the stand-in host."""
     if variable == "REDIS_URL":
@@ -148,13 +167,21 @@ class _Reader:
         services = self.data["services"]
         built = [self._service(str(name), _extended(spec, services)) for name, spec in services.items()]
         built = [self._follow_network_mode(s, built) for s in built]
+        built = _with_links(built, services)
         volumes = self.data.get("volumes")
+        declared = self.data.get("networks")
+        external = frozenset(
+            str(name)
+            for name, spec in (declared.items() if isinstance(declared, dict) else [])
+            if isinstance(spec, dict) and spec.get("external") not in (None, False)
+        )
         compose = ComposeFile(
             self.display,
             Location(self.display, 1, 1),
             tuple(built),
             tuple(str(v) for v in volumes) if isinstance(volumes, dict) else (),
             self.at(("volumes",), key=True) if isinstance(volumes, dict) else None,
+            external_networks=external,
             swarm=any(isinstance(spec, dict) and "deploy" in spec for spec in services.values()),
         )
         self.result.subjects.insert(0, compose)
