@@ -35,7 +35,8 @@ def _rules(out: str) -> set[str]:
 
 @pytest.fixture(autouse=True)
 def _no_password_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("REDIS_PASSWORD", raising=False)
+    for name in ("REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD", "REDIS_SENTINEL_MASTER_NAME"):
+        monkeypatch.delenv(name, raising=False)
 
 
 # ------------------------------------------------------------------ URL, passwords and INFO, no server
@@ -132,7 +133,7 @@ def test_connection_refused_is_a_usage_error(capsys: pytest.CaptureFixture[str])
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("--sentinel", "127.0.0.1:26379"), "--sentinel needs --master-name NAME"),
+        (("--sentinel", "127.0.0.1:26379"), "--sentinel needs --master-name NAME or REDIS_SENTINEL_MASTER_NAME"),
         (("--url", "redis://127.0.0.1:1", "--master-name", "m"), "--master-name and --tls go with --sentinel"),
         (("--cluster", "127.0.0.1"), "'127.0.0.1' is not HOST:PORT"),
         (("--url", "redis://127.0.0.1:1", "--sentinel", "127.0.0.1:2"), "not allowed with argument"),

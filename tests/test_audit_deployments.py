@@ -40,7 +40,8 @@ def _url(server: RedisServer) -> str:
 
 @pytest.fixture(autouse=True)
 def _no_passwords_in_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD", "REDIS_USERNAME", "REDIS_SENTINEL_USERNAME"):
+    for name in ("REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD", "REDIS_USERNAME", "REDIS_SENTINEL_USERNAME",
+                 "REDIS_SENTINEL_MASTER_NAME"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
 
 
@@ -110,7 +111,8 @@ def test_sentinel_deployment_every_node_judged(
 
     monkeypatch.setenv("REDIS_SENTINEL_PASSWORD", s.passwords["REDIS_SENTINEL_PASSWORD"])
     monkeypatch.setenv("REDIS_PASSWORD", s.passwords["REDIS_PASSWORD"])
-    status, out, err = run_main(capsys, "audit", "--sentinel", asked, "--master-name", "infisical")
+    monkeypatch.setenv("REDIS_SENTINEL_MASTER_NAME", "infisical")  # as Infisical reads it, when no --master-name
+    status, out, err = run_main(capsys, "audit", "--sentinel", asked)
     assert (status, out) == (2, "")
     assert "No such master with that name (the master names it monitors: mymaster)" in err
     status, out, err = run_main(capsys, *args)

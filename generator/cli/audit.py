@@ -22,7 +22,11 @@ def _url_args(parser: argparse.ArgumentParser, *, deployments: bool) -> None:
         where.add_argument(
             "--cluster", metavar="HOST:PORT", help="a cluster node: judge every node CLUSTER NODES lists"
         )
-        parser.add_argument("--master-name", metavar="NAME", help="the master set the Sentinels monitor")
+        parser.add_argument(
+            "--master-name",
+            metavar="NAME",
+            help="the master set the Sentinels monitor (default: REDIS_SENTINEL_MASTER_NAME)",
+        )
         parser.add_argument(
             "--sentinel-password-env",
             metavar="NAME",
@@ -97,10 +101,14 @@ def run_audit(args: argparse.Namespace) -> Exit:
     run: Run
     try:
         if args.sentinel is not None:
-            if not args.master_name:
-                raise UrlError("--sentinel needs --master-name NAME (SENTINEL MASTERS lists the names)")
+            master_name = args.master_name or os.environ.get("REDIS_SENTINEL_MASTER_NAME")
+            if not master_name:
+                raise UrlError(
+                    "--sentinel needs --master-name NAME or REDIS_SENTINEL_MASTER_NAME (SENTINEL MASTERS lists the "
+                    "names)"
+                )
             address = RedisURL.of_address(args.sentinel, tls=args.tls)
-            run = run_sentinel(address, args.master_name, passwords, options, args.ignore)
+            run = run_sentinel(address, master_name, passwords, options, args.ignore)
         elif args.cluster is not None:
             run = run_cluster(RedisURL.of_address(args.cluster, tls=args.tls), passwords, options, args.ignore)
         else:
