@@ -1,8 +1,9 @@
 """The `.env` syntax: reading it as python-dotenv and docker compose do, and writing values both read back.
 
 The parser is a small one of our own, python-dotenv's reading of the common subset: ``NAME=value`` lines,
-optional ``export``, ``#`` comment lines, single- and double-quoted values on one line. Where docker compose
-reads a line differently (``#`` or ``$`` in a value) that is reported too. Messages never contain the value of
+optional ``export``, ``#`` comment lines (and `` #`` comments after an unquoted value, as compose cuts them),
+single- and double-quoted values on one line. A ``$`` that docker compose would expand without the file
+saying so (not ``$$``, not ``${...}``) is reported too. Messages never contain the value of
 a variable Infisical treats as secret (REDIS_URL, passwords): only its name and line.
 
 Quoting rule: docker compose (compose-go) and python-dotenv must both read every value back exactly.
@@ -108,10 +109,8 @@ def _parse_value(line: int, name: str, rest: str) -> tuple[str | None, list[EnvP
         if quote == '"' and stray_dollar(value):
             return value, [EnvProblem(line, name, _DOLLAR)]
         return value, []
-    value = re.sub(r"\s+#.*", "", rest).rstrip()
+    value = re.sub(r"\s+#.*", "", rest).rstrip()  # a # after a space starts a comment, as in docker compose
     problems = []
-    if "#" in value:
-        problems.append(EnvProblem(line, name, "unquoted #: docker compose cuts the value there; quote the value"))
     if stray_dollar(value):
         problems.append(EnvProblem(line, name, _DOLLAR))
     return value, problems
