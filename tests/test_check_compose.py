@@ -174,3 +174,18 @@ def test_a_host_resolved_outside_the_file_is_no_error(
     path.write_text(head + "      REDIS_URL: redis://:${P}@cache-host:6379\n")
     _, out, _ = run_main(capsys, "check", str(path))
     assert "network.redis-host" in out, out
+
+
+def test_a_backend_sent_outside_the_file_is_not_held_to_the_files_redis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "compose.yml"
+    path.write_text(
+        "services:\n  backend:\n    image: infisical/infisical:latest\n    networks: [shared]\n"
+        "    environment:\n      REDIS_URL: redis://:${P}@cache-host:6379\n"
+        "  redis:\n    image: redis:8.2\n    volumes: [d:/data]\n"
+        "    command: redis-server --appendonly yes --requirepass ${P}\n"
+        "networks:\n  shared:\n    external: true\nvolumes:\n  d:\n"
+    )
+    status, out, _ = run_main(capsys, "check", str(path))
+    assert "network.shared" not in out and status == 0, out

@@ -131,10 +131,19 @@ def _shares_network(one: ComposeService, other: ComposeService) -> bool:
     return bool(one.networks & other.networks)
 
 
+def _meant_here(compose: ComposeFile, backend: ComposeService, host: str) -> bool:
+    """Whether ``host`` names, or was meant to name, a service of this file (not a host resolved elsewhere)."""
+    if not _service_like(host):
+        return False
+    if compose.by_name(host) is not None:
+        return True
+    return host not in backend.outside_names and not backend.networks & compose.external_networks
+
+
 @predicate("network.shared", ComposeFile)
 def _shared(compose: ComposeFile) -> Iterator[Hit]:
     for backend in compose.of_role("infisical"):
-        named = [compose.by_name(host) for host, _ in backend.redis_hosts if _service_like(host)]
+        named = [compose.by_name(host) for host, _ in backend.redis_hosts if _meant_here(compose, backend, host)]
         targets = [s for s in named if s is not None]
         if not backend.redis_hosts or None in named or any(h == STAND_IN_HOST for h, _ in backend.redis_hosts):
             targets = _servers(compose)  # unknown, or a name no service has: whichever it was meant to be
