@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from posixpath import basename
 
@@ -56,7 +57,7 @@ class TextCursor:
         return self.starts[min(line, len(self.starts)) - 1] + column - 1
 
     def location(self, offset: int) -> Location:
-        line = next(i for i in range(len(self.starts), 0, -1) if self.starts[i - 1] <= offset)
+        line = bisect_right(self.starts, offset)
         return Location(self.display, line, offset - self.starts[line - 1] + 1)
 
     def find(self, needle: str, offset: int, limit: int = 4000) -> int | None:
