@@ -16,6 +16,7 @@ from generator.server.connection import RedisURL, UrlError, choose_password, par
 from generator.server.identify import identify
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location
+from generator.sources.server import DRAGONFLY_AOF, advice, keys_held
 from tests.realserver.binaries import INSTALL_HINTS, Target, find
 from tests.realserver.fixtures import ServerFactory
 from tests.realserver.ports import free_port
@@ -103,6 +104,22 @@ def test_servers_told_apart_from_info(info: dict[str, str], product: str, target
         assert found.describe().startswith("Dragonfly (v1.25.1): Redis-compatible Redis 7.4")
     if "os" in info:
         assert found.provider == "elasticache" and "on Amazon ElastiCache" in found.describe()
+
+
+def test_advice_per_server_kind() -> None:
+    elasticache = identify({"redis_version": "7.1.0", "os": "Amazon ElastiCache"})
+    managed = advice(elasticache, config=False, keys=5)
+    assert "custom parameter group" in managed["memory.noeviction"]
+    assert "ElastiCache Serverless cannot be set to noeviction" in managed["memory.noeviction"]
+    assert managed["persistence.aof"].startswith("ElastiCache offers no AOF on current engines: replicate across")
+    unknown = advice(identify({"redis_version": "7.2.4"}), config=False, keys=0)
+    assert "Memorystore and Azure Cache for Redis" in unknown["memory.noeviction"]
+    dragonfly = advice(identify({"redis_version": "7.4.0", "dragonfly_version": "df-v1.25.1"}), config=False, keys=9)
+    assert dragonfly == {"persistence.aof": DRAGONFLY_AOF}
+    own = identify({"redis_version": "7.0.15"})
+    assert advice(own, config=True, keys=0) == {}
+    assert "holds 3 key(s)" in advice(own, config=True, keys=3)["persistence.aof"]
+    assert keys_held({"db0": "keys=2,expires=0,avg_ttl=0", "db3": "keys=1,expires=1,avg_ttl=5", "role": "x"}) == 3
 
 
 def test_persistence_health_reads_info_fields_on_live_servers_only() -> None:

@@ -164,6 +164,17 @@ def keys_held(info: Mapping[str, str]) -> int:
     return sum(int(m[1]) for name, value in info.items() if name.startswith("db") for m in _KEYS.finditer(value))
 
 
+def advice(identity: ServerIdentity, *, config: bool, keys: int) -> dict[str, str]:
+    """What to add to a finding's message on this server (rule id -> advice): the provider's fix where CONFIG is
+    refused, Dragonfly's lack of AOF, and the safe way to AOF on a server that holds keys."""
+    if identity.product == "dragonfly":
+        return {"persistence.aof": DRAGONFLY_AOF}
+    if not config:
+        provider = identity.provider or ""
+        return {"memory.noeviction": MANAGED_NOEVICTION[provider], "persistence.aof": MANAGED_AOF[provider]}
+    return {"persistence.aof": MIGRATE_AOF.format(keys=keys)} if keys else {}
+
+
 def live_facts(info: Mapping[str, str], where: Location) -> list[Setting]:
     return [Setting(name, (info[name],), where) for name in LIVE_FACTS if name in info]
 
@@ -199,14 +210,6 @@ def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Sequence[S
         skipped_rules = ", ".join(not_judged)
         refusal = f"CONFIG GET is not available ({refused}): judged from INFO only; not judged: {skipped_rules}"
         notes.append(Note(where, refusal))
-        if identity.product == "dragonfly":
-            result.advice["persistence.aof"] = DRAGONFLY_AOF
-        else:
-            provider = identity.provider or ""
-            result.advice |= {
-                "memory.noeviction": MANAGED_NOEVICTION[provider],
-                "persistence.aof": MANAGED_AOF[provider],
-            }
     else:
         users = _acl_users(conn, where)
         if users is not None:
@@ -214,9 +217,7 @@ def audit_node(conn: ServerConnection, *, authenticated: bool, extra: Sequence[S
         elif authenticated:
             judged = frozenset(server_rules()) - {"auth.required"}
             notes.append(Note(where, "ACL LIST is not available: auth.required not judged"))
-        keys = keys_held(info)
-        if keys:
-            result.advice["persistence.aof"] = MIGRATE_AOF.format(keys=keys)
+    result.advice = advice(identity, config=not refused, keys=keys_held(info))
     skipped = set(server_rules()) - judged if judged is not None else set()
     all_settings = [*settings, *live_facts(info, where), *extra]
     cfg = EffectiveConfig.of(
