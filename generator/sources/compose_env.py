@@ -233,9 +233,10 @@ def bitnami_env(entries: list[EnvEntry], family: str, sentinel: bool, image_at: 
     if rdb_off is not None and (rdb_off.value or "").lower() == "yes":
         setting("save", ("",), rdb_off.where)
     disabled = env.get(f"{prefix}DISABLE_COMMANDS")
-    for command in (disabled.value or "").split(",") if disabled is not None else ():
-        if command.strip():
-            setting("rename-command", (command.strip(), ""), disabled.where)  # type: ignore[union-attr]
+    if disabled is not None:
+        for command in (disabled.value or "").split(","):
+            if command.strip():
+                setting("rename-command", (command.strip(), ""), disabled.where)
     mode = env.get(f"{prefix}REPLICATION_MODE")
     if mode is not None and (mode.value or "").lower() in ("slave", "replica") and master is not None:
         if master.value:
