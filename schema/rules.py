@@ -312,6 +312,16 @@ CATALOGUE: tuple[Rule, ...] = (
         scopes=frozenset({Scope.VALUES}),
     ),
     Rule(
+        id="topology.read-replicas",
+        severity=Severity.ERROR,
+        summary="`read_replicas` are what Infisical's mode reads them as",
+        why="Infisical reads `REDIS_READ_REPLICAS` per mode: with `REDIS_URL` each entry is a replica, in Sentinel "
+        "mode each entry is a Sentinel it asks for the master, in cluster mode a seed node. A data node given as "
+        "a Sentinel answers no SENTINEL command, so the reads meant for it fail.",
+        fix="Sentinel mode: list Sentinels (the `sentinel.sentinels` entries) or leave `read_replicas` empty.",
+        scopes=frozenset({Scope.VALUES}),
+    ),
+    Rule(
         id="cluster.replicaof",
         severity=Severity.ERROR,
         summary="No `replicaof` in a cluster node's config",

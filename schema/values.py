@@ -248,7 +248,12 @@ class Deployment(Section):
     standalone: StandaloneSettings | None = doc_field(None, "Standalone endpoint (mode: standalone).")
     sentinel: SentinelSettings | None = doc_field(None, "Sentinel topology (mode: sentinel).")
     cluster: ClusterSettings | None = doc_field(None, "Cluster nodes (mode: cluster).")
-    read_replicas: list[HostPort] = doc_field(list, "Extra read-only endpoints (`REDIS_READ_REPLICAS`).", [])
+    read_replicas: list[HostPort] = doc_field(
+        list,
+        "Extra read endpoints (`REDIS_READ_REPLICAS`), read per mode: standalone, replicas of the one server; "
+        "sentinel, Sentinels the client asks for the master (not data nodes); cluster, seed nodes. Reads may be stale.",
+        [],
+    )
     kubernetes: KubernetesSettings = doc_field(KubernetesSettings, "Names used by the Helm values.")
     extra_directives: dict[str, DirectiveValue | list[DirectiveValue]] = doc_field(
         dict,

@@ -112,3 +112,19 @@ def _same_port(values: ValuesFile, dep: Deployment) -> Iterator[Hit]:
 
 def hit(values: ValuesFile, message: str, path: YamlPath) -> Hit:
     return Hit(values.at(path), message)
+
+
+@deployment_rule("topology.read-replicas")
+def _read_replicas(values: ValuesFile, dep: Deployment) -> Iterator[Hit]:
+    if dep.mode != "sentinel" or dep.sentinel is None:
+        return
+    sentinels = {str(s) for s in dep.sentinel.sentinels}
+    nodes = {str(n) for n in dep.sentinel.nodes}
+    for index, entry in enumerate(dep.read_replicas):
+        if str(entry) in nodes or (str(entry) not in sentinels and entry.port != dep.sentinel.sentinels[0].port):
+            yield hit(
+                values,
+                f"read_replicas entry {index + 1} is a data node, but in Sentinel mode Infisical asks each entry "
+                "for the master as a Sentinel",
+                ("read_replicas", index),
+            )
