@@ -1,6 +1,6 @@
 """Predicates `audit` judges from a running server's INFO for the rules the Prometheus alerts watch
-(``schema/monitoring_rules.py``). Rules only a metrics pipeline can see (an exporter up, its config metrics,
-what the Sentinels see) are judged by the alerts alone."""
+(``schema/monitoring_rules.py``). What the Sentinels see is judged in ``live.py``; whether an exporter is up and
+exports its config metrics only the alerts can say."""
 
 from __future__ import annotations
 
