@@ -89,9 +89,10 @@ COMPOSE_RULES: tuple[Rule, ...] = (
     Rule(
         id="sentinel.config-mount",
         severity=Severity.ERROR,
-        summary="A Sentinel's config file must be writable, in a directory mounted into the container",
+        summary="A Sentinel needs its own writable config file, in a directory mounted into the container",
         why="Sentinel rewrites its own config file (its id, the epochs, the replicas and Sentinels it found, and "
-        "the new master after a failover) by writing a new file beside it and renaming it over the old one. A "
+        "the new master after a failover) by writing a new file beside it and renaming it over the old one. "
+        "Started without a config file (its settings as flags only) it exits at start; a "
         "read-only file (`:ro`, a compose or swarm `configs:` entry) makes Sentinel exit at start; a single file "
         "bind-mounted into the container cannot be renamed over, so every rewrite fails and, after a restart, "
         "the Sentinels forget the failover and send Infisical to the old master.",

@@ -207,6 +207,12 @@ def _replicas(compose: ComposeFile) -> Iterator[Hit]:
 @predicate("sentinel.config-mount", ComposeFile)
 def _config_mount(compose: ComposeFile) -> Iterator[Hit]:
     for sentinel in compose.of_role("sentinel"):
+        if not sentinel.config_file and sentinel.started_at is not None:
+            yield Hit(
+                sentinel.started_at,
+                f"service {sentinel.name} starts a Sentinel without a config file: Sentinel needs one it can "
+                "rewrite and exits at start",
+            )
         mount = sentinel.config_mount
         if mount is None:
             continue

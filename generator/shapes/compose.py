@@ -103,6 +103,8 @@ class ComposeService:
     """The config file the server is started with (a path inside the container)."""
     config_mount: Mount | None = None
     """The mount that brings that file, when one does."""
+    started_at: Location | None = None
+    """Where the command names the server program (not for Bitnami's images, which write their own config)."""
     loopback_bind: Setting | None = None
     """A ``bind`` that lists loopback addresses only."""
     scaled: tuple[int, Location] | None = None

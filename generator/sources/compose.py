@@ -29,6 +29,7 @@ from generator.sources.compose_command import (
     TextCursor,
     Word,
     command_words,
+    echoed_files,
     expand_shell,
     find_invocation,
     flags_of,
@@ -46,6 +47,7 @@ from generator.sources.compose_layout import host_file, mounts, networks, ports
 from generator.sources.compose_server import (
     RULE_READS,
     data_dir,
+    echoed_settings,
     load_conf,
     loopback_bind,
     monitors,
@@ -288,7 +290,10 @@ class _Reader:
         conf: tuple[Mount, str] | None = None
         if invocation is not None and invocation.config_file is not None:
             conf = self._config_file(service, invocation.config_file, settings)
-            whole_unknown = conf is None
+            echoed = echoed_files(words).get(invocation.config_file.text) if conf is None else None
+            if echoed is not None:  # the command writes the file itself: `echo "..." > FILE && redis-sentinel FILE`
+                settings += echoed_settings(echoed, unknown)
+            whole_unknown = conf is None and echoed is None
         password_unknown = False
         port = 26379 if sentinel else 6379
         replicaof: str | None = None
@@ -374,6 +379,7 @@ class _Reader:
             monitors=watched,
             config_file=config_file,
             config_mount=config_mount,
+            started_at=invocation.program_at if invocation is not None and not bitnami else None,
             loopback_bind=loopback_bind(cfg),
         )
 

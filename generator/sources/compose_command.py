@@ -24,7 +24,7 @@ SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _SHELL_BREAKS = frozenset({";", "&&", "||", "|", "&", ">", ">>", "<", "(", ")", "2>&1", "\n"})
 _COMPOSE_VAR = re.compile(r"\$(?:\{[^}]*\}|[A-Za-z_][A-Za-z0-9_]*|\()")
 """Compose interpolation; ``$(`` is no interpolation compose accepts: unknown, never a literal."""
-_SHELL_VAR = re.compile(r"\$+(?:\{|\(|[A-Za-z_0-9@*#?!-])")
+SHELL_VARIABLE = re.compile(r"\$+(?:\{|\(|[A-Za-z_0-9@*#?!-])")
 _DEFAULT = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=])([^}]*)\}|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
 NOT_CONFIG_FLAGS = frozenset({"--version", "-v", "--help", "-h", "--test-memory", "--check-system"})
 
@@ -87,7 +87,7 @@ def _locate(words: list[str], cursor: TextCursor, start: int, shell: bool) -> li
     for word in words:
         found = cursor.find(word, position)
         here = found if found is not None else position
-        unknown = bool(_SHELL_VAR.search(word)) if shell else compose_value(word) is None
+        unknown = bool(SHELL_VARIABLE.search(word)) if shell else compose_value(word) is None
         text = word if shell else (word.replace("$$", "$") if not unknown else word)
         located.append(Word(text, cursor.location(here), here, unknown))
         if found is not None:
@@ -206,3 +206,44 @@ def _add_flag(found: Invocation, name: Word, values: list[Word]) -> None:
         return
     args = tuple(value.text for value in values) or (("",) if directive == "save" else ())
     found.settings.append(Setting(directive, args, name.where, is_secret_directive(directive, args)))
+
+
+def echoed_files(words: list[Word]) -> dict[str, list[tuple[str, Word]]]:
+    """Files a shell script writes with ``echo ... > FILE`` / ``>> FILE`` (or ``printf``): path -> its lines,
+    each with the word that writes it. A path also written any other way is left out (its content is unknown)."""
+    written: dict[str, list[tuple[str, Word]]] = {}
+    spoiled: set[str] = set()
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word.text in (">", ">>") and index + 1 < len(words):
+            command = _command_before(words, index)
+            path = words[index + 1].text
+            if command and command[0].text in ("echo", "printf"):
+                lines = [] if word.text == ">" else written.get(path, [])
+                written[path] = lines + _echo_lines(command)
+            else:
+                spoiled.add(path)
+        index += 1
+    return {path: lines for path, lines in written.items() if path not in spoiled}
+
+
+def _command_before(words: list[Word], redirect: int) -> list[Word]:
+    start = redirect
+    while start > 0 and words[start - 1].text not in _SHELL_BREAKS:
+        start -= 1
+    return words[start:redirect]
+
+
+def _echo_lines(command: list[Word]) -> list[tuple[str, Word]]:
+    args = command[1:]
+    escapes = command[0].text == "printf" or (bool(args) and args[0].text == "-e")
+    if args and args[0].text in ("-e", "-n", "-en", "-ne"):
+        args = args[1:]
+    if not args:
+        return []
+    text = " ".join(arg.text for arg in args)
+    if escapes:
+        text = text.replace("\\n", "\n")
+    return [(line, args[0]) for line in text.split("\n") if line.strip()]
+    # a line with a shell variable in it keeps its $: echoed_settings reads it as unknown

@@ -15,7 +15,7 @@ from generator.shapes.compose import ComposeService, Mount, PasswordState, Senti
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location, rule_finding
 from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
-from generator.sources.compose_command import Invocation
+from generator.sources.compose_command import SHELL_VARIABLE, Invocation, Word
 from generator.sources.compose_layout import host_file
 
 RULE_READS: dict[str, tuple[str, ...]] = {
@@ -53,6 +53,23 @@ def loopback_bind(cfg: EffectiveConfig) -> Setting | None:
     if bind is None or not bind.args or not all(arg.startswith(_LOOPBACK) for arg in bind.args):
         return None
     return bind
+
+
+def echoed_settings(lines: list[tuple[str, Word]], unknown: set[str]) -> list[Setting]:
+    """The settings of config lines a shell script writes, each at the word that writes it; a line holding a
+    shell variable adds its directive to ``unknown`` instead."""
+    settings = []
+    for text, word in lines:
+        try:
+            parsed = parse_conf(text)
+        except ConfSyntaxError:
+            continue
+        for line in parsed:
+            if SHELL_VARIABLE.search(text):
+                unknown.add(line.name if line.name != "sentinel" else f"sentinel {' '.join(line.args[:1])}")
+            else:
+                settings.append(Setting(line.name, line.args, word.where, is_secret_directive(line.name, line.args)))
+    return settings
 
 
 def parents(path: str) -> list[str]:
