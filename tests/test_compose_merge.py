@@ -85,7 +85,7 @@ AUTH_SECRET=not-a-real-secret
 POSTGRES_PASSWORD=infisical
 POSTGRES_USER=infisical
 POSTGRES_DB=infisical
-DB_CONNECTION_URI=postgres://infisical:infisical@db:5432/infisical
+DB_CONNECTION_URI=postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@db:5432/${POSTGRES_DB}
 REDIS_URL=redis://redis:6379
 SITE_URL=http://localhost:8080
 """
@@ -259,9 +259,20 @@ def test_merged_file_is_right_for_infisical(followed: Path) -> None:
     assert set(config["services"]) == {"db", "redis", "backend"}
 
 
-def test_check_passes_the_env_file(followed: Path) -> None:
-    """Step 6's `infisical-redis check .env`."""
-    _run_shell("infisical-redis check .env", followed)
+def test_check_judges_the_merged_file_clean_and_the_stock_one_not(guide: dict[str, str], followed: Path) -> None:
+    """Step 6's `infisical-redis check docker-compose.prod.yml .env`; Infisical's stock file is the negative control."""
+    [command] = [
+        c for _, block in _blocks(guide["6"], "sh") for c in block.splitlines() if "infisical-redis check" in c
+    ]
+    _run_shell(command, followed)
+    stock = followed / "stock-check"
+    stock.mkdir(exist_ok=True)
+    (stock / COMPOSE).write_text(INFISICAL_COMPOSE)
+    (stock / ".env").write_text(INFISICAL_ENV)
+    with pytest.raises(AssertionError) as failed:
+        _run_shell(command, stock)
+    for rule in ("persistence.aof", "network.published", "version.image-tag"):
+        assert rule in str(failed.value), str(failed.value)
 
 
 @pytest.mark.server
