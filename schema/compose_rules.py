@@ -122,4 +122,15 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         "Sentinels (each its own service)",
         scopes=_CHECK,
     ),
+    Rule(
+        id="auth.infisical-password",
+        severity=Severity.ERROR,
+        summary="Infisical must be given the password its Redis requires",
+        why="When the Redis service requires a password and Infisical's `REDIS_URL` carries none (or another "
+        "one), or in Sentinel mode `REDIS_PASSWORD` / `REDIS_SENTINEL_PASSWORD` is missing, every command "
+        "Infisical sends fails with `NOAUTH` (or `WRONGPASS`): it starts, but queues nothing.",
+        fix="REDIS_URL=redis://:<the same password>@redis:6379 (percent-encode reserved characters); in Sentinel "
+        "mode REDIS_PASSWORD and REDIS_SENTINEL_PASSWORD",
+        scopes=_CHECK,
+    ),
 )

@@ -259,3 +259,35 @@ def _scaled(compose: ComposeFile) -> Iterator[Hit]:
                 f"service {service.name} runs {count} independent servers behind one name: Infisical's jobs and "
                 "locks are split between them",
             )
+
+
+def _data_nodes(compose: ComposeFile, backend: ComposeService) -> list[ComposeService]:
+    """The data nodes Infisical's backend talks to: the one its URL names, or those its Sentinels monitor."""
+    named = [compose.by_name(host) for host, _ in backend.redis_hosts]
+    if backend.redis_mode != "REDIS_SENTINEL_HOSTS":
+        return [s for s in named if s is not None and s.role == "redis"]
+    monitored = [compose.by_name(m.host) for s in named if s is not None for m in s.monitors]
+    return [s for s in dict.fromkeys(monitored) if s is not None and s.role == "redis"]
+
+
+@predicate("auth.infisical-password", ComposeFile)
+def _infisical_password(compose: ComposeFile) -> Iterator[Hit]:
+    for backend in compose.of_role("infisical"):
+        if not backend.redis_hosts:
+            continue
+        where = backend.redis_hosts[0][1]
+        variable = "REDIS_URL" if backend.redis_mode == "REDIS_URL" else "REDIS_PASSWORD"
+        for node in _data_nodes(compose, backend):
+            required = node.config.value("requirepass") if node.config is not None else ""
+            if node.password in ("set", "given") and backend.password_sent is False:
+                yield Hit(where, f"service {node.name} requires a password and {variable} carries none: NOAUTH")
+            elif required and backend.password_value is not None and backend.password_value != required:
+                yield Hit(where, f"{variable} carries another password than service {node.name} requires: WRONGPASS")
+        sentinels = [compose.by_name(host) for host, _ in backend.redis_hosts]
+        guarded = [s for s in sentinels if s is not None and s.role == "sentinel" and s.password in ("set", "given")]
+        if guarded and backend.sentinel_password_sent is False:
+            yield Hit(
+                where,
+                f"service {guarded[0].name} requires a password and REDIS_SENTINEL_PASSWORD is not set: "
+                "Infisical cannot ask it for the master",
+            )

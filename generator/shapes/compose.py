@@ -18,7 +18,8 @@ from generator.shapes.finding import Location
 Role = Literal["redis", "sentinel", "infisical", "other"]
 STAND_IN_HOST = "known-at-run-time"
 """Stands for a Redis host that compose only knows at run time (an interpolated value)."""
-PasswordState = Literal["set", "none", "unknown"]
+PasswordState = Literal["set", "given", "none", "unknown"]
+"""A password known here, one set from a value known at run time only, none, or this tool cannot tell."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,12 @@ class ComposeService:
     redis_mode: str = ""
     """Infisical's backend: the connection variable that wins (REDIS_URL, then the cluster, then the Sentinel
     hosts)."""
+    password_sent: bool | None = None
+    """Infisical's backend: whether it sends a password to the data nodes (None: cannot tell here)."""
+    password_value: str | None = None
+    """Infisical's backend: that password, when written literally (a secret: never shown)."""
+    sentinel_password_sent: bool | None = None
+    """Infisical's backend in Sentinel mode: whether it sends REDIS_SENTINEL_PASSWORD."""
     redis_env_known: bool = False
     """Infisical's backend: whether its Redis connection variables could be read here."""
 

@@ -15,12 +15,14 @@ import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
 from generator.shapes.compose import STAND_IN_HOST, ComposeFile, ComposeService, Mount, Role
 from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
+from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
 from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
@@ -29,6 +31,7 @@ from generator.sources.compose_command import (
     TextCursor,
     Word,
     command_words,
+    compose_value,
     echoed_files,
     expand_shell,
     find_invocation,
@@ -135,6 +138,22 @@ def _with_links(built: list[ComposeService], services: dict[str, Any]) -> list[C
     return [replace(s, names=s.names | aliases[s.name]) if s.name in aliases else s for s in linked]
 
 
+def _password_sent(variable: str, written: dict[str, tuple[str, Location]]) -> tuple[bool | None, str | None]:
+    """(does Infisical send a password to the data nodes, that password when written literally)."""
+    if variable != "REDIS_URL":
+        text = written.get("REDIS_PASSWORD", ("", None))[0].strip()
+        return bool(text), (text if text and compose_value(text) == text else None)
+    url = written["REDIS_URL"][0].strip()
+    if "://" not in url:
+        return None, None  # the whole URL comes from the environment
+    credentials, at, _ = url.partition("://")[2].split("/", 1)[0].rpartition("@")
+    password = credentials.partition(":")[2] if at else ""
+    if not password:
+        return False, None
+    literal = compose_value(password)
+    return True, unquote(literal) if literal is not None else None
+
+
 def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location]]:
     """The hosts a connection variable names; a host compose only knows at run time is the stand-in host."""
     if variable == "REDIS_URL":
@@ -159,6 +178,7 @@ class _Reader:
         self.result = SourceResult(ignored=inline_ignores(text))
         configs = self.data.get("configs")
         self.configs: dict[str, Any] = configs if isinstance(configs, dict) else {}
+        self.backend_env: dict[str, EnvFacts] = {}
 
     def at(self, path: tuple[str | int, ...], *, key: bool = False) -> Location:
         positions = self.document.positions
@@ -170,6 +190,7 @@ class _Reader:
         built = [self._service(str(name), _extended(spec, services)) for name, spec in services.items()]
         built = [self._follow_network_mode(s, built) for s in built]
         built = _with_links(built, services)
+        self._server_auth_judged_there(built)
         volumes = self.data.get("volumes")
         declared = self.data.get("networks")
         external = frozenset(
@@ -188,6 +209,16 @@ class _Reader:
         )
         self.result.subjects.insert(0, compose)
         return self.result
+
+    def _server_auth_judged_there(self, built: list[ComposeService]) -> None:
+        """A backend sent to a Redis service of this file: whether that Redis needs a password is judged on the
+        service itself (auth.required there), not again on the backend's REDIS_URL."""
+        names = {name for s in built if s.role in ("redis", "sentinel") for name in s.names}
+        for backend in built:
+            facts = self.backend_env.get(backend.name)
+            if facts is not None and backend.redis_hosts and all(h in names for h, _ in backend.redis_hosts):
+                index = next(i for i, subject in enumerate(self.result.subjects) if subject is facts)
+                self.result.subjects[index] = replace(facts, not_judged=facts.not_judged | {"auth.required"})
 
     def _follow_network_mode(self, service: ComposeService, all_services: list[ComposeService]) -> ComposeService:
         mode = service.network_mode
@@ -266,11 +297,23 @@ class _Reader:
         if found is None:
             return replace(service, role="infisical")
         self.result.subjects.append(found.facts)
+        self.backend_env[service.name] = found.facts
         self.result.secrets |= found.secrets
         for variable in ("REDIS_URL", "REDIS_CLUSTER_HOSTS", "REDIS_SENTINEL_HOSTS"):  # the first set wins
             if variable in found.written and found.written[variable][0].strip():
                 hosts = tuple(_hosts(variable, *found.written[variable]))
-                return replace(service, role="infisical", redis_hosts=hosts, redis_mode=variable, redis_env_known=True)
+                sent, value = _password_sent(variable, found.written)
+                sentinel_sent = bool(found.written.get("REDIS_SENTINEL_PASSWORD", ("",))[0].strip())
+                return replace(
+                    service,
+                    role="infisical",
+                    redis_hosts=hosts,
+                    redis_mode=variable,
+                    password_sent=sent,
+                    password_value=value,
+                    sentinel_password_sent=sentinel_sent if variable == "REDIS_SENTINEL_HOSTS" else None,
+                    redis_env_known=True,
+                )
         return replace(service, role="infisical", redis_env_known=True)
 
     def _server(
@@ -294,7 +337,7 @@ class _Reader:
             if echoed is not None:  # the command writes the file itself: `echo "..." > FILE && redis-sentinel FILE`
                 settings += echoed_settings(echoed, unknown)
             whole_unknown = conf is None and echoed is None
-        password_unknown = False
+        password_given = False
         port = 26379 if sentinel else 6379
         replicaof: str | None = None
         if bitnami:
@@ -308,7 +351,7 @@ class _Reader:
                 flags = flags_of(extra.value, extra.where)
                 settings = [*overridden(settings, flags.unknown), *flags.settings]
                 unknown |= flags.unknown
-            password_unknown = found.password is None or env_unknown
+            password_given = found.password is None
             if env_unknown:  # an env_file that cannot be read may set any of the image's variables
                 unknown |= {"requirepass", "appendonly", "save"}
             port = found.port or port
@@ -355,7 +398,7 @@ class _Reader:
             moved = [replace(s, where=mount.where) if s.where.file == shown else s for s in settings]
             self.result.subjects.append(replace(cfg, settings=tuple(moved), _index={}))
         self.result.secrets |= {value for s in settings for value in secret_values(s.name, s.args)}
-        password = password_state(cfg, unknown, whole_unknown, password_unknown)
+        password = password_state(cfg, unknown, whole_unknown, password_given, env_unknown)
         last_port = cfg.last("port")
         if last_port is not None and last_port.value.isdigit():
             port = int(last_port.value)

@@ -124,15 +124,21 @@ def unknown_reason(service: ComposeService, invocation: Invocation | None) -> st
     return f"service {service.name}: its command runs no redis-server this tool can read; not judged"
 
 
-def password_state(cfg: EffectiveConfig, unknown: set[str], whole: bool, bitnami_unknown: bool) -> PasswordState:
+def password_state(
+    cfg: EffectiveConfig, unknown: set[str], whole: bool, given: bool, env_unknown: bool
+) -> PasswordState:
+    """``set`` (a value known here), ``given`` (set from a value only known at run time), ``unknown`` (this
+    tool cannot tell) or ``none``."""
     if cfg.value("requirepass") or cfg.last("aclfile") is not None:
         return "set"
     if any(
         s.args and s.args[0] == "default" and any(a.startswith((">", "#")) for a in s.args) for s in cfg.all("user")
     ):
         return "set"
-    if "requirepass" in unknown or bitnami_unknown or (whole and cfg.last("requirepass") is None):
+    if env_unknown or (whole and cfg.last("requirepass") is None):
         return "unknown"
+    if "requirepass" in unknown or given:
+        return "given"
     return "none"
 
 
