@@ -139,6 +139,32 @@ def test_no_font_service_and_static_social_meta(site: Path) -> None:
     assert 'data-md-component="source"' not in home  # no call to the forge's API for stars
 
 
+MESSAGES = (
+    "OOM command not allowed",
+    'IMPORTANT! Eviction policy is volatile-lru. It should be "noeviction"',
+    "NOAUTH",
+    "WRONGPASS",
+    "READONLY",
+    "MOVED",
+    "CROSSSLOT",
+    "wrong version number",
+    "MISCONF",
+)
+
+
+def test_troubleshooting_has_cause_fix_and_rule_for_every_message() -> None:
+    page = (ROOT / "docs/troubleshooting.md").read_text(encoding="utf-8")
+    entries = re.split(r"^## ", page, flags=re.MULTILINE)[1:]
+    headings = [entry.splitlines()[0] for entry in entries]
+    for message in MESSAGES:
+        assert any(message in heading for heading in headings), message
+    for entry in entries:
+        heading = entry.splitlines()[0]
+        assert "**Cause.**" in entry and "**Fix.**" in entry, heading
+        assert re.search(r"\]\((reference/rules/[a-z0-9.-]+\.md|guides/[a-z-]+\.md)", entry), heading
+        assert re.search(r"\{ #[a-z0-9-]+ \}$", heading), f"{heading}: give it a stable anchor"
+
+
 # --- in Chromium ----------------------------------------------------------------------------------------------
 
 
