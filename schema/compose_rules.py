@@ -133,4 +133,14 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         "mode REDIS_PASSWORD and REDIS_SENTINEL_PASSWORD",
         scopes=_CHECK,
     ),
+    Rule(
+        id="auth.masterauth",
+        severity=Severity.ERROR,
+        summary="A replica of a password-protected master must authenticate (`masterauth`)",
+        why="A replica without `masterauth` cannot sync from a master that requires a password: it keeps "
+        "retrying and holds no copy of Infisical's queues. Under Sentinel the master itself needs it too: "
+        "after a failover it rejoins as a replica of the promoted node and stays out of sync.",
+        fix="masterauth <the master's password> (--masterauth in the command) on every data node",
+        scopes=_CHECK,
+    ),
 )

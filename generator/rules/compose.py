@@ -291,3 +291,24 @@ def _infisical_password(compose: ComposeFile) -> Iterator[Hit]:
                 f"service {guarded[0].name} requires a password and REDIS_SENTINEL_PASSWORD is not set: "
                 "Infisical cannot ask it for the master",
             )
+
+
+@predicate("auth.masterauth", ComposeFile)
+def _masterauth(compose: ComposeFile) -> Iterator[Hit]:
+    monitored = {id(compose.by_name(m.host)) for s in compose.of_role("sentinel") for m in s.monitors}
+    for node in compose.of_role("redis"):
+        if node.masterauth != "none":
+            continue
+        master = compose.by_name(node.replicaof) if node.replicaof is not None else None
+        if master is not None and master.password in ("set", "given"):
+            yield Hit(
+                node.replicaof_at or node.where,
+                f"service {node.name} replicates from {master.name}, which requires a password, without "
+                "masterauth: it never syncs",
+            )
+        elif node.replicaof is None and id(node) in monitored and node.password in ("set", "given"):
+            yield Hit(
+                node.where,
+                f"service {node.name} has no masterauth: after a failover it rejoins as a replica and cannot "
+                "authenticate to the new master",
+            )

@@ -99,6 +99,9 @@ class ComposeService:
     data_dir_at: Location | None = None
     replicaof: str | None = None
     """The host this server replicates from, when it is a replica."""
+    replicaof_at: Location | None = None
+    masterauth: PasswordState = "none"
+    """Whether it authenticates to its master (masterauth / primaryauth), in the states of ``password``."""
     monitors: tuple[SentinelMonitor, ...] = ()
     config_file: str = ""
     """The config file the server is started with (a path inside the container)."""

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
-from generator.shapes.compose import STAND_IN_HOST, ComposeFile, ComposeService, Mount, Role
+from generator.shapes.compose import STAND_IN_HOST, ComposeFile, ComposeService, Mount, PasswordState, Role
 from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
@@ -402,6 +402,11 @@ class _Reader:
         last_port = cfg.last("port")
         if last_port is not None and last_port.value.isdigit():
             port = int(last_port.value)
+        master_password: PasswordState = "set" if cfg.value("masterauth") or cfg.value("primaryauth") else "none"
+        if master_password == "none" and {"masterauth", "primaryauth"} & unknown:
+            master_password = "given"
+        elif master_password == "none" and (whole_unknown or env_unknown or (bitnami and replicaof is None)):
+            master_password = "unknown"  # Bitnami's master may set it from its own variables
         replica_of = cfg.last("replicaof") or cfg.last("slaveof")
         if replica_of is not None and replica_of.args:
             replicaof = (replica_of.args[0].split() or [""])[0] or None  # "host port" as one argument too
@@ -419,6 +424,8 @@ class _Reader:
             data_dir=None if sentinel else directory,
             data_dir_at=directory_at,
             replicaof=replicaof,
+            replicaof_at=replica_of.where if replica_of is not None else None,
+            masterauth=master_password,
             monitors=watched,
             config_file=config_file,
             config_mount=config_mount,
