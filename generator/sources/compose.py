@@ -20,7 +20,15 @@ from urllib.parse import unquote
 from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
-from generator.shapes.compose import STAND_IN_HOST, ComposeFile, ComposeService, Mount, PasswordState, Role
+from generator.shapes.compose import (
+    STAND_IN_HOST,
+    ComposeFile,
+    ComposeService,
+    EnvEntry,
+    Mount,
+    PasswordState,
+    Role,
+)
 from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
@@ -278,7 +286,9 @@ class _Reader:
         files = env_files(spec.get("env_file"), self.base, at)
         if repository.endswith(("infisical/infisical", "infisical/backend")) or "infisical/infisical-" in repository:
             return self._backend(service, files)
-        words = expand_shell([*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")], self.cursor)
+        written = [*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")]
+        words = expand_shell(written, self.cursor)
+        shell = words is not written
         if bitnami and words and words[0].text.rsplit("/", 1)[-1] == "run.sh":
             words = words[1:]
         family = line.line.family if line is not None and line.line is not None else "redis"
@@ -290,7 +300,7 @@ class _Reader:
         role: Role = "sentinel" if sentinel_image or (invocation is not None and invocation.sentinel) else "redis"
         from_files, env_unknown = file_entries(files, self.result.notes)
         service = replace(service, role=role, env=(*from_files, *service.env))
-        return self._server(service, spec, invocation, words, bitnami, family, env_unknown)
+        return self._server(service, spec, invocation, words, bitnami, family, env_unknown, shell)
 
     def _backend(self, service: ComposeService, files: list[EnvFile]) -> ComposeService:
         found = backend_env(list(service.env), files, service.where, self.result.notes)
@@ -325,6 +335,7 @@ class _Reader:
         bitnami: bool,
         family: str,
         env_unknown: bool,
+        shell: bool,
     ) -> ComposeService:
         sentinel = service.role == "sentinel"
         settings: list[Setting] = []
@@ -356,16 +367,19 @@ class _Reader:
                 unknown |= {"requirepass", "appendonly", "save"}
             port = found.port or port
             replicaof = found.replicaof
+        # redis-stack reads REDIS_ARGS before the command; the official valkey image appends VALKEY_EXTRA_FLAGS
         stack_args = service.env_entry("REDIS_ARGS") if "redis-stack" in service.image else None
-        if stack_args is not None and stack_args.value is None:
-            whole_unknown = True
-        elif stack_args is not None and stack_args.value:
-            flags = flags_of(stack_args.value, stack_args.where)
-            settings = [*overridden(settings, flags.unknown), *flags.settings]
-            unknown |= flags.unknown
+        direct = family == "valkey" and not bitnami and not shell  # through a shell they go to the shell
+        extra = service.env_entry("VALKEY_EXTRA_FLAGS") if direct else None
+        for layer in (stack_args, invocation, extra):
+            given: Invocation | EnvEntry | None = layer
+            if isinstance(layer, EnvEntry):
+                whole_unknown = whole_unknown or layer.value is None  # any flag at all may come from there
+                given = flags_of(layer.value, layer.where) if layer.value else None
+            if isinstance(given, Invocation):
+                settings = [*overridden(settings, given.unknown), *given.settings]
+                unknown |= given.unknown
         if invocation is not None:
-            settings = [*overridden(settings, invocation.unknown), *invocation.settings]
-            unknown |= invocation.unknown
             for include in [s for s in invocation.settings if s.name == "include"]:
                 found_file = host_file(list(service.mounts), include.value)
                 loaded = None if found_file is None else load_conf(service, found_file[1], self.result, 1)
