@@ -195,6 +195,30 @@ def test_no_text_page_scrolls_sideways_on_a_phone(site: Path, root: str, browser
     assert not problems, "\n".join(problems)
 
 
+CODE_OVERFLOW = """[...document.querySelectorAll('pre > code')]
+  .filter((code) => code.scrollWidth > code.clientWidth + 1)
+  .map((code) => code.textContent.split('\\n')[0].slice(0, 60))"""
+
+CODE_UNDER_BUTTON = """[...document.querySelectorAll('pre > code')].filter((code) => {
+  const button = code.parentElement.querySelector('.md-clipboard');
+  if (!button) return false;
+  const room = parseFloat(getComputedStyle(code).paddingRight);
+  return room < button.getBoundingClientRect().width;
+}).length"""
+
+
+@pytest.mark.browser
+def test_generated_files_wrap_instead_of_scrolling_on_a_laptop(site: Path, root: str, browser: Browser) -> None:
+    """The example pages' generated files (comment lines up to ~130 characters) wrap inside the content column,
+    and no line runs under the copy button."""
+    tab = browser.open(*DESKTOP)
+    for page in sorted((site / "reference/examples").iterdir()):
+        tab.goto(f"{root}reference/examples/{page.name}/", settle=0.2)
+        assert tab.evaluate(CODE_OVERFLOW) == [], page.name
+        assert tab.evaluate(CODE_UNDER_BUTTON) == 0, page.name
+    tab.close()
+
+
 @pytest.mark.browser
 def test_wide_tables_fit_a_laptop(root: str, browser: Browser) -> None:
     tab = browser.open(*DESKTOP)
