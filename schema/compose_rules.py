@@ -42,8 +42,9 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         summary="The Redis hosts Infisical is given must be services of the compose file, of the right kind",
         why="Inside a container, `localhost` is the container itself, and a host name that is no service, "
         "container name or network alias of the project does not resolve: Infisical retries the connection "
-        "forever and queues nothing. In Sentinel mode every entry of `REDIS_SENTINEL_HOSTS` is asked for the "
-        "master, so it must be a Sentinel; `REDIS_URL` and the cluster hosts must be data nodes.",
+        "forever and queues nothing; so does a port the service does not listen on. In Sentinel mode every "
+        "entry of `REDIS_SENTINEL_HOSTS` is asked for the master, so it must be a Sentinel; `REDIS_URL` and the "
+        "cluster hosts must be data nodes.",
         fix="REDIS_URL=redis://:<password>@<redis service name>:6379",
         scopes=_CHECK,
     ),

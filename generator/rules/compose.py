@@ -96,8 +96,10 @@ def _allow_empty_password(compose: ComposeFile) -> Iterator[Hit]:
 @predicate("network.redis-host", ComposeFile)
 def _redis_host(compose: ComposeFile) -> Iterator[Hit]:
     for backend in compose.of_role("infisical"):
-        for host, where in backend.redis_hosts:
+        ports = backend.redis_ports or (None,) * len(backend.redis_hosts)
+        for (host, where), port in zip(backend.redis_hosts, ports, strict=True):
             address = _ip(host)
+            target = compose.by_name(host) if _service_like(host) else None
             if host == STAND_IN_HOST or backend.network_mode == "host" or backend.network_mode.startswith("service:"):
                 continue
             if host.lower() in _LOOPBACK_NAMES or (address is not None and address.is_loopback):
@@ -113,6 +115,12 @@ def _redis_host(compose: ComposeFile) -> Iterator[Hit]:
                     where,
                     f"service {backend.name} is sent to {host} by {backend.redis_mode}, which needs {wanted}; "
                     f"{host} runs {runs}",
+                )
+            elif target is not None and port is not None and target.server_port not in (None, port):
+                yield Hit(
+                    where,
+                    f"service {backend.name} is sent to {host}:{port}, but {target.name} listens on "
+                    f"{target.server_port}: the connection is refused",
                 )
             elif host in backend.outside_names or backend.networks & compose.external_networks:
                 continue  # resolved outside this file, or possibly a container of another project

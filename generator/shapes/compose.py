@@ -117,6 +117,8 @@ class ComposeService:
     """Host names it resolves to something outside this file (``extra_hosts``, ``external_links``)."""
     redis_hosts: tuple[tuple[str, Location], ...] = ()
     """Infisical's backend: the Redis hosts it is given (REDIS_URL's host, or each entry of the host list)."""
+    redis_ports: tuple[int | None, ...] = ()
+    """Infisical's backend: the port of each of those hosts (None: only known at run time)."""
     redis_mode: str = ""
     """Infisical's backend: the connection variable that wins (REDIS_URL, then the cluster, then the Sentinel
     hosts)."""

@@ -162,8 +162,9 @@ def _password_sent(variable: str, written: dict[str, tuple[str, Location]]) -> t
     return True, unquote(literal) if literal is not None else None
 
 
-def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location]]:
-    """The hosts a connection variable names; a host compose only knows at run time is the stand-in host."""
+def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location, int | None]]:
+    """(host, where, port) for each host a connection variable names; a host compose only knows at run time is
+    the stand-in host, a port it only knows at run time None (a URL without a port: 6379)."""
     if variable == "REDIS_URL":
         netloc = written.strip().partition("://")[2].split("/", 1)[0]
         entries = [netloc.rpartition("@")[2]]
@@ -171,8 +172,11 @@ def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Loca
         entries = [e.strip() for e in written.split(",") if e.strip()]
     found = []
     for entry in entries:
-        host = entry[1 : entry.find("]")] if entry.startswith("[") else entry.rsplit(":", 1)[0]
-        found.append((STAND_IN_HOST if "$" in host or not host else host, where))
+        bracket = entry.find("]") if entry.startswith("[") else -1
+        host = entry[1:bracket] if bracket > 0 else entry.rsplit(":", 1)[0] if ":" in entry else entry
+        port_text = entry[bracket + 1 :].lstrip(":") if bracket > 0 else entry.rsplit(":", 1)[1] if ":" in entry else ""
+        port = int(port_text) if port_text.isdigit() else 6379 if not port_text and variable == "REDIS_URL" else None
+        found.append((STAND_IN_HOST if "$" in host or not host else host, where, port))
     return found
 
 
@@ -311,13 +315,15 @@ class _Reader:
         self.result.secrets |= found.secrets
         for variable in ("REDIS_URL", "REDIS_CLUSTER_HOSTS", "REDIS_SENTINEL_HOSTS"):  # the first set wins
             if variable in found.written and found.written[variable][0].strip():
-                hosts = tuple(_hosts(variable, *found.written[variable]))
+                named = _hosts(variable, *found.written[variable])
+                hosts = tuple((host, where) for host, where, _ in named)
                 sent, value = _password_sent(variable, found.written)
                 sentinel_sent = bool(found.written.get("REDIS_SENTINEL_PASSWORD", ("",))[0].strip())
                 return replace(
                     service,
                     role="infisical",
                     redis_hosts=hosts,
+                    redis_ports=tuple(port for _, _, port in named),
                     redis_mode=variable,
                     password_sent=sent,
                     password_value=value,
