@@ -15,13 +15,11 @@ import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
 
 from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
 from generator.shapes.compose import (
-    STAND_IN_HOST,
     ComposeFile,
     ComposeService,
     EnvEntry,
@@ -39,7 +37,6 @@ from generator.sources.compose_command import (
     TextCursor,
     Word,
     command_words,
-    compose_value,
     echoed_files,
     expand_shell,
     find_invocation,
@@ -67,6 +64,7 @@ from generator.sources.compose_server import (
     password_state,
     unknown_reason,
 )
+from generator.sources.compose_services import extended, password_sent, redis_hosts, with_links
 
 TOP_LEVEL_KEYS = frozenset({"version", "services", "networks", "volumes", "configs", "secrets", "name", "include"})
 SERVICE_HINTS = frozenset({"image", "build", "command", "entrypoint", "environment", "ports", "volumes", "deploy"})
@@ -110,76 +108,6 @@ def _image_kind(image: str) -> tuple[str, bool]:
     return name.lower(), "bitnami" in name.lower()
 
 
-def _extended(spec: Any, services: dict[str, Any], depth: int = 0) -> dict[str, Any]:
-    """A service with ``extends: {service: NAME}`` (same file) on top of that service's keys, as compose merges
-    them: mappings key by key, everything else replaced. ``extends`` with ``file:`` is not followed."""
-    if not isinstance(spec, dict):
-        return {}
-    base_ref = spec.get("extends")
-    name = base_ref if isinstance(base_ref, str) else base_ref.get("service") if isinstance(base_ref, dict) else None
-    if name is None or depth > 8 or (isinstance(base_ref, dict) and base_ref.get("file")):
-        return spec
-    base = _extended(services.get(str(name)), services, depth + 1)
-    merged = {**base, **spec}
-    for key, value in spec.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            merged[key] = {**base[key], **value}
-    return merged
-
-
-def _with_links(built: list[ComposeService], services: dict[str, Any]) -> list[ComposeService]:
-    """``links: [SERVICE:ALIAS]`` makes ALIAS a name of SERVICE; ``external_links`` and ``extra_hosts`` name hosts
-    outside this file for the service that has them."""
-    aliases: dict[str, set[str]] = {}
-    linked: list[ComposeService] = []
-    for service in built:
-        spec = services.get(service.name)
-        spec = spec if isinstance(spec, dict) else {}
-        for link in spec.get("links") or []:
-            target, _, alias = str(link).partition(":")
-            aliases.setdefault(target, set()).add(alias or target)
-        outside = {str(link).partition(":")[2] or str(link) for link in spec.get("external_links") or []}
-        hosts = spec.get("extra_hosts")
-        entries = hosts.items() if isinstance(hosts, dict) else [str(h).split(":", 1) for h in hosts or []]
-        outside |= {str(entry[0]).strip() for entry in entries if entry}
-        linked.append(replace(service, outside_names=frozenset(outside)) if outside else service)
-    return [replace(s, names=s.names | aliases[s.name]) if s.name in aliases else s for s in linked]
-
-
-def _password_sent(variable: str, written: dict[str, tuple[str, Location]]) -> tuple[bool | None, str | None]:
-    """(does Infisical send a password to the data nodes, that password when written literally)."""
-    if variable != "REDIS_URL":
-        text = written.get("REDIS_PASSWORD", ("", None))[0].strip()
-        return bool(text), (text if text and compose_value(text) == text else None)
-    url = written["REDIS_URL"][0].strip()
-    if "://" not in url:
-        return None, None  # the whole URL comes from the environment
-    credentials, at, _ = url.partition("://")[2].split("/", 1)[0].rpartition("@")
-    password = credentials.partition(":")[2] if at else ""
-    if not password:
-        return False, None
-    literal = compose_value(password)
-    return True, unquote(literal) if literal is not None else None
-
-
-def _hosts(variable: str, written: str, where: Location) -> list[tuple[str, Location, int | None]]:
-    """(host, where, port) for each host a connection variable names; a host compose only knows at run time is
-    the stand-in host, a port it only knows at run time None (a URL without a port: 6379)."""
-    if variable == "REDIS_URL":
-        netloc = written.strip().partition("://")[2].split("/", 1)[0]
-        entries = [netloc.rpartition("@")[2]]
-    else:
-        entries = [e.strip() for e in written.split(",") if e.strip()]
-    found = []
-    for entry in entries:
-        bracket = entry.find("]") if entry.startswith("[") else -1
-        host = entry[1:bracket] if bracket > 0 else entry.rsplit(":", 1)[0] if ":" in entry else entry
-        port_text = entry[bracket + 1 :].lstrip(":") if bracket > 0 else entry.rsplit(":", 1)[1] if ":" in entry else ""
-        port = int(port_text) if port_text.isdigit() else 6379 if not port_text and variable == "REDIS_URL" else None
-        found.append((STAND_IN_HOST if "$" in host or not host else host, where, port))
-    return found
-
-
 class _Reader:
     def __init__(self, document: YamlDocument, text: str, display: str) -> None:
         self.document = document
@@ -199,9 +127,9 @@ class _Reader:
 
     def read(self) -> SourceResult:
         services = self.data["services"]
-        built = [self._service(str(name), _extended(spec, services)) for name, spec in services.items()]
+        built = [self._service(str(name), extended(spec, services)) for name, spec in services.items()]
         built = [self._follow_network_mode(s, built) for s in built]
-        built = _with_links(built, services)
+        built = with_links(built, services)
         self._server_auth_judged_there(built)
         volumes = self.data.get("volumes")
         declared = self.data.get("networks")
@@ -315,9 +243,9 @@ class _Reader:
         self.result.secrets |= found.secrets
         for variable in ("REDIS_URL", "REDIS_CLUSTER_HOSTS", "REDIS_SENTINEL_HOSTS"):  # the first set wins
             if variable in found.written and found.written[variable][0].strip():
-                named = _hosts(variable, *found.written[variable])
+                named = redis_hosts(variable, *found.written[variable])
                 hosts = tuple((host, where) for host, where, _ in named)
-                sent, value = _password_sent(variable, found.written)
+                sent, value = password_sent(variable, found.written)
                 sentinel_sent = bool(found.written.get("REDIS_SENTINEL_PASSWORD", ("",))[0].strip())
                 return replace(
                     service,
