@@ -16,6 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from generator.formats.yaml_events import FallbackError, parse_events
+
 YamlPath = tuple[str | int, ...]
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted (values and Helm files use fewer than 15)."""
@@ -136,6 +138,15 @@ class _Walker:
 
 
 def parse_yaml(text: str) -> YamlDocument:
+    """The fast path (libyaml's events, same results) when it takes the text, else ruamel's round-trip loader."""
+    try:
+        data, keys, values = parse_events(text, MAX_DEPTH, MAX_NODES)
+    except FallbackError:
+        return _parse_round_trip(text)
+    return YamlDocument(data, Positions(keys, values))
+
+
+def _parse_round_trip(text: str) -> YamlDocument:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:

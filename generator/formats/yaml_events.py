@@ -1,0 +1,255 @@
+"""The fast path of ``parse_yaml``: libyaml's parser (``ruamel.yaml.clib``) for the events, composed here.
+
+ruamel's round-trip loader is pure Python and costs milliseconds per file; `validate` of 200 files and `check` of
+long Helm values spend most of their time in it. This module reads the same events through the C parser, builds
+the node tree itself (iteratively), and produces exactly what the round-trip path produces: the plain data, and
+the line and column of every key and value. Scalars are constructed by ruamel's own round-trip constructor, so
+``0o17``, ``1_000``, ``.inf`` or a timestamp mean the same on both paths.
+
+Anything unusual (no C parser, a tab anywhere, a parse error, a duplicate key, an explicit tag, a complex key,
+more than one document, nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` nodes) raises
+``FallbackError``: the round-trip path then reads the text again and reports, or refuses, it exactly as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from ruamel.yaml.nodes import ScalarNode
+
+try:
+    from _ruamel_yaml import CParser
+except ImportError:  # no compiled parser for this interpreter: always the round-trip path
+    CParser = None
+
+YamlPath = tuple[str | int, ...]
+FAST: bool = CParser is not None
+"""Whether the compiled parser is there (``ruamel.yaml.clib``, a dependency on CPython)."""
+MERGE_TAG = "tag:yaml.org,2002:merge"
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+class FallbackError(Exception):
+    """This text is for the round-trip path."""
+
+
+@dataclass(eq=False)
+class _Scalar:
+    value: Any
+    is_merge: bool
+    line: int
+    column: int
+
+
+@dataclass(eq=False)
+class _Mapping:
+    line: int
+    column: int
+    pairs: list[tuple[_Scalar, Node]] = field(default_factory=list)
+    pending: _Scalar | None = None
+
+
+@dataclass(eq=False)
+class _Sequence:
+    line: int
+    column: int
+    items: list[Node] = field(default_factory=list)
+
+
+Node = _Scalar | _Mapping | _Sequence
+
+
+class _Composer:
+    """Events -> nodes; aliases are the anchored node itself (so a value's place is its anchor's, as in ruamel)."""
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        self.anchors: dict[str, Node] = {}
+        self.stack: list[_Mapping | _Sequence] = []
+        self.root: Node | None = None
+        self.documents = 0
+
+    def compose(self, text: str) -> Node | None:
+        parser = CParser(text)
+        try:
+            while parser.check_event():
+                self._event(parser.get_event())
+        except FallbackError:
+            raise
+        except Exception as error:  # the round-trip path words the parse error
+            raise FallbackError from error
+        finally:
+            parser.dispose()
+        return self.root
+
+    def _event(self, event: Any) -> None:
+        if isinstance(event, ScalarEvent):
+            self._add(self._scalar(event), event.anchor)
+        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+            if event.tag is not None or len(self.stack) >= self.max_depth:
+                raise FallbackError
+            line, column = event.start_mark.line + 1, event.start_mark.column + 1
+            node: _Mapping | _Sequence = (
+                _Mapping(line, column) if isinstance(event, MappingStartEvent) else _Sequence(line, column)
+            )
+            self._add(node, event.anchor)
+            self.stack.append(node)
+        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+            self.stack.pop()
+        elif isinstance(event, AliasEvent):
+            if event.anchor not in self.anchors:
+                raise FallbackError
+            self._add(self.anchors[event.anchor], None)
+        elif isinstance(event, DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1 or event.version or event.tags:  # %YAML / %TAG: the resolver would differ
+                raise FallbackError
+
+    def _scalar(self, event: Any) -> _Scalar:
+        if event.tag is not None and event.tag != "!":
+            raise FallbackError
+        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        if not (event.style in ("", None) and event.implicit[0]):
+            return _Scalar(event.value, False, line, column)  # quoted or block: a string
+        value, is_merge = _plain_scalar(event.value)
+        return _Scalar(value, is_merge, line, column)
+
+    def _add(self, node: Node, anchor: str | None) -> None:
+        if anchor is not None:
+            self.anchors[anchor] = node
+        if isinstance(node, _Scalar) and node.is_merge:
+            parent = self.stack[-1] if self.stack else None
+            if not isinstance(parent, _Mapping) or parent.pending is not None:
+                raise FallbackError  # '<<' anywhere but as a key
+        if not self.stack:
+            self.root = node
+            return
+        parent = self.stack[-1]
+        if isinstance(parent, _Sequence):
+            parent.items.append(node)
+        elif parent.pending is None:
+            if not isinstance(node, _Scalar):
+                raise FallbackError  # a complex key
+            parent.pending = node
+        else:
+            parent.pairs.append((parent.pending, node))
+            parent.pending = None
+
+
+_PLAIN: dict[str, tuple[Any, bool]] = {}
+"""Plain scalar text -> (its value, whether it is the merge key ``<<``): keys and common values repeat."""
+
+
+def _plain_scalar(text: str) -> tuple[Any, bool]:
+    """What ruamel's round-trip loader (YAML 1.2) makes of a plain scalar."""
+    known = _PLAIN.get(text)
+    if known is None:
+        tag = _round_trip().resolver.resolve(ScalarNode, text, (True, False))
+        if tag == MERGE_TAG:
+            known = (None, True)
+        elif tag == STR_TAG:
+            known = (text, False)
+        else:
+            constructor = _round_trip().constructor
+            known = (constructor.construct_object(ScalarNode(tag, text), deep=True), False)
+            constructor.constructed_objects.clear()
+        if len(_PLAIN) < 50_000:
+            _PLAIN[text] = known
+    return known
+
+
+@cache
+def _round_trip() -> YAML:
+    """One round-trip loader, for its resolver and scalar constructor."""
+    return YAML(typ="rt")
+
+
+def _entries(node: _Mapping) -> list[tuple[Any, _Scalar, Node]]:
+    """(key, key node, value node): own keys in order, then keys merged in with ``<<`` (nearest first)."""
+    own: list[tuple[Any, _Scalar, Node]] = []
+    merged: list[_Mapping] = []
+    for key, value in node.pairs:
+        if key.is_merge:
+            if merged:
+                raise FallbackError  # two merge keys
+            sources = value.items if isinstance(value, _Sequence) else [value]
+            if not sources or not all(isinstance(source, _Mapping) for source in sources):
+                raise FallbackError
+            merged = [source for source in sources if isinstance(source, _Mapping)]
+        else:
+            own.append((key.value, key, value))
+    seen: set[Any] = set()
+    for key_value, _, _ in own:
+        try:
+            if key_value in seen:
+                raise FallbackError  # a duplicate key: the round-trip path refuses it
+            seen.add(key_value)
+        except TypeError:  # an unhashable key
+            raise FallbackError from None
+    entries = list(own)
+    for source in merged:
+        for entry in _entries(source):
+            if entry[0] not in seen:
+                seen.add(entry[0])
+                entries.append(entry)
+    return entries
+
+
+class _Walker:
+    def __init__(self, max_nodes: int) -> None:
+        self.max_nodes = max_nodes
+        self.nodes = 0
+        self.keys: dict[YamlPath, tuple[int, int]] = {}
+        self.values: dict[YamlPath, tuple[int, int]] = {}
+
+    def walk(self, node: Node | None, path: YamlPath) -> Any:
+        self.nodes += 1
+        if self.nodes > self.max_nodes:
+            raise FallbackError
+        if isinstance(node, _Mapping):
+            plain: dict[Any, Any] = {}
+            for key, key_node, value in _entries(node):
+                child = (*path, str(key))
+                self.keys[child] = (key_node.line, key_node.column)
+                empty = isinstance(value, _Scalar) and value.value is None
+                self.values[child] = self.keys[child] if empty else (value.line, value.column)
+                plain[str(key) if not isinstance(key, str) else key] = self.walk(value, child)
+            return plain
+        if isinstance(node, _Sequence):
+            items = []
+            for index, item in enumerate(node.items):
+                child = (*path, index)
+                self.keys[child] = self.values[child] = (item.line, item.column)
+                items.append(self.walk(item, child))
+            return items
+        scalar = None if node is None else node.value
+        if isinstance(scalar, bool) or scalar is None:
+            return scalar
+        for plain_type in (str, int, float):
+            if isinstance(scalar, plain_type):
+                return plain_type(scalar)
+        return str(scalar)
+
+
+def parse_events(
+    text: str, max_depth: int, max_nodes: int
+) -> tuple[Any, dict[YamlPath, tuple[int, int]], dict[YamlPath, tuple[int, int]]]:
+    """(plain data, key positions, value positions), 1-based; raises ``FallbackError``."""
+    if CParser is None or "\t" in text:  # libyaml takes some tabs ruamel refuses: ruamel decides
+        raise FallbackError
+    root = _Composer(max_depth).compose(text)
+    walker = _Walker(max_nodes)
+    data = walker.walk(root, ())
+    return data, walker.keys, walker.values
