@@ -144,4 +144,14 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         fix="masterauth <the master's password> (--masterauth in the command) on every data node",
         scopes=_CHECK,
     ),
+    Rule(
+        id="version.image-pull",
+        severity=Severity.ERROR,
+        summary="A Redis image must still pull",
+        why="Bitnami moved its free images: the versioned tags of `docker.io/bitnami/redis` (and "
+        "`redis-sentinel`, `valkey`) are gone, so the next pull or a new swarm node fails and the service never "
+        "starts. Infisical's own swarm example uses such tags. The old images live on as `bitnamilegacy/*`.",
+        fix="image: bitnamilegacy/redis:<the same tag> (or an image you mirror yourself)",
+        scopes=_CHECK,
+    ),
 )

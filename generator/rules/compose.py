@@ -320,3 +320,21 @@ def _masterauth(compose: ComposeFile) -> Iterator[Hit]:
                 f"service {node.name} has no masterauth: after a failover it rejoins as a replica and cannot "
                 "authenticate to the new master",
             )
+
+
+_DOCKER_HUB = ("docker.io/", "index.docker.io/", "registry-1.docker.io/")
+
+
+@predicate("version.image-pull", ComposeFile)
+def _image_pull(compose: ComposeFile) -> Iterator[Hit]:
+    for service in _servers(compose):
+        reference = service.image.split("@", 1)[0]
+        for prefix in _DOCKER_HUB:
+            reference = reference.removeprefix(prefix)
+        name, _, tag = reference.partition(":")
+        if name.startswith("bitnami/") and name.count("/") == 1 and tag not in ("", "latest") and "$" not in tag:
+            yield Hit(
+                service.image_at or service.where,
+                f"service {service.name}: {name}:{tag} no longer pulls from Docker Hub (Bitnami's versioned tags "
+                f"are gone); use {name.replace('bitnami/', 'bitnamilegacy/')}:{tag}",
+            )
