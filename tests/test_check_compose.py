@@ -189,3 +189,13 @@ def test_a_backend_sent_outside_the_file_is_not_held_to_the_files_redis(
     )
     status, out, _ = run_main(capsys, "check", str(path))
     assert "network.shared" not in out and status == 0, out
+
+
+def test_the_readme_shows_what_check_says_on_infisicals_compose_file(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    command = "$ infisical-redis check docker-compose.prod.yml\n"
+    shown = (ROOT / "README.md").read_text().split(command, 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(CORPUS / "infisical-prod")
+    _, out, _ = run_main(capsys, "check", "docker-compose.prod.yml")
+    assert shown == out
