@@ -154,4 +154,15 @@ COMPOSE_RULES: tuple[Rule, ...] = (
         fix="image: bitnamilegacy/redis:<the same tag> (or an image you mirror yourself)",
         scopes=_CHECK,
     ),
+    Rule(
+        id="memory.container-limit",
+        severity=Severity.ERROR,
+        summary="`maxmemory` must stay below the container's memory limit",
+        why="A container is killed when it crosses its memory limit (`mem_limit`, `deploy.resources.limits."
+        "memory`). With `maxmemory` at or above that limit Redis never reaches its own limit: the kernel kills "
+        "it first, and everything written since the last fsync is lost. The fork of an AOF rewrite needs room "
+        "on top of the dataset too.",
+        fix="maxmemory at most about half the container's limit (mem_limit 2g -> maxmemory 1gb)",
+        scopes=_CHECK,
+    ),
 )

@@ -338,3 +338,26 @@ def _image_pull(compose: ComposeFile) -> Iterator[Hit]:
                 f"service {service.name}: {name}:{tag} no longer pulls from Docker Hub (Bitnami's versioned tags "
                 f"are gone); use {name.replace('bitnami/', 'bitnamilegacy/')}:{tag}",
             )
+
+
+@predicate("memory.container-limit", ComposeFile)
+def _container_limit(compose: ComposeFile) -> Iterator[Hit]:
+    from generator.schema.units import parse_redis_memory
+
+    for service in compose.of_role("redis"):
+        if service.memory_limit is None or service.config is None or "memory.maxmemory" in service.config.not_judged:
+            continue
+        setting = service.config.last("maxmemory")
+        if setting is None:
+            continue  # no maxmemory at all: memory.maxmemory says so
+        try:
+            maxmemory = parse_redis_memory(setting.value)
+        except ValueError:
+            continue
+        limit = service.memory_limit[0]
+        if maxmemory >= limit:
+            yield Hit(
+                setting.where,
+                f"service {service.name}: maxmemory {setting.value} is not below the container's memory limit "
+                f"({limit // 1024**2} MiB): the kernel kills Redis before it reaches it",
+            )

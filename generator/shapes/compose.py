@@ -111,6 +111,8 @@ class ComposeService:
     """Where the command names the server program (not for Bitnami's images, which write their own config)."""
     loopback_bind: Setting | None = None
     """A ``bind`` that lists loopback addresses only."""
+    memory_limit: tuple[int, Location] | None = None
+    """The container's memory limit in bytes (``mem_limit`` or ``deploy.resources.limits.memory``), and where."""
     scaled: tuple[int, Location] | None = None
     """``deploy.replicas`` / ``scale`` above 1, and where it is written."""
     outside_names: frozenset[str] = frozenset()

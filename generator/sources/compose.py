@@ -51,7 +51,7 @@ from generator.sources.compose_env import (
     environment,
     file_entries,
 )
-from generator.sources.compose_layout import host_file, mounts, networks, ports
+from generator.sources.compose_layout import host_file, memory_limit, mounts, networks, ports
 from generator.sources.compose_server import (
     RULE_READS,
     data_dir,
@@ -215,6 +215,9 @@ class _Reader:
             count, key = spec.get("scale"), ("scale",)
         if isinstance(count, int) and not isinstance(count, bool) and count > 1:
             service = replace(service, scaled=(count, at(key)))
+        limit = memory_limit(spec, at)
+        if limit is not None:
+            service = replace(service, memory_limit=limit)
         files = env_files(spec.get("env_file"), self.base, at)
         if repository.endswith(("infisical/infisical", "infisical/backend")) or "infisical/infisical-" in repository:
             return self._backend(service, files)

@@ -118,3 +118,23 @@ def networks(service: dict[str, Any], at: At) -> tuple[frozenset[str], frozenset
                 aliases |= {with_defaults(str(alias)) for alias in value["aliases"]}
         return frozenset(with_defaults(str(n)) for n in data), frozenset(aliases), at(("networks",))
     return frozenset({"default"}), frozenset(), None
+
+
+_DOCKER_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([bkmg]?)b?\s*$", re.IGNORECASE)
+_DOCKER_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def memory_limit(service: dict[str, Any], at: At) -> tuple[int, Location] | None:
+    """The container's memory limit in bytes (docker's units are powers of 1024), and where it is written."""
+    deploy = service.get("deploy")
+    resources = deploy.get("resources") if isinstance(deploy, dict) else None
+    limits = resources.get("limits") if isinstance(resources, dict) else None
+    candidates: list[tuple[Any, tuple[str | int, ...]]] = [
+        (limits.get("memory") if isinstance(limits, dict) else None, ("deploy", "resources", "limits", "memory")),
+        (service.get("mem_limit"), ("mem_limit",)),
+    ]
+    for value, path in candidates:
+        match = _DOCKER_SIZE.match(str(value)) if isinstance(value, str | int) and not isinstance(value, bool) else None
+        if match:
+            return int(float(match[1]) * _DOCKER_UNITS[match[2].lower()]), at(path)
+    return None
