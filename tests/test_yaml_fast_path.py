@@ -103,6 +103,15 @@ def test_the_unusual_goes_to_the_round_trip_path(text: str) -> None:
         assert _round_trip(text) == (json.dumps(document.data, default=repr), *vars(document.positions).values())
 
 
+def test_nesting_beyond_the_round_trip_path_is_refused_as_it_refuses_it() -> None:
+    text = "[" * 1500 + "]" * 1500 + "\n"
+    with pytest.raises(yaml_events.TooDeepError):
+        parse_events(text, yaml_format.MAX_DEPTH, yaml_format.MAX_NODES)
+    with pytest.raises(yaml_format.YamlLoadError) as fast:
+        yaml_format.parse_yaml(text)
+    assert _round_trip(text) == f"error {fast.value.line}:{fast.value.column} {fast.value.reason}"
+
+
 def test_most_repository_files_take_the_fast_path() -> None:
     fast = 0
     for path in REPO_YAML:

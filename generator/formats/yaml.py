@@ -16,13 +16,14 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from generator.formats.yaml_events import FallbackError, parse_events
+from generator.formats.yaml_events import FallbackError, TooDeepError, parse_events
 
 YamlPath = tuple[str | int, ...]
 MAX_DEPTH = 64
 """Deepest nesting of mappings and sequences accepted (values and Helm files use fewer than 15)."""
 MAX_NODES = 200_000
 """Most nodes a document may hold once its aliases are expanded (an alias bomb expands to billions)."""
+TOO_DEEP = f"nested deeper than the parser can follow (the limit is {MAX_DEPTH})"
 
 
 class YamlLoadError(ValueError):
@@ -143,6 +144,8 @@ def parse_yaml(text: str) -> YamlDocument:
         data, keys, values = parse_events(text, MAX_DEPTH, MAX_NODES)
     except FallbackError:
         return _parse_round_trip(text)
+    except TooDeepError:
+        raise YamlLoadError(TOO_DEEP) from None
     return YamlDocument(data, Positions(keys, values))
 
 
@@ -162,7 +165,7 @@ def _parse_round_trip(text: str) -> YamlDocument:
     except YAMLError as error:
         raise YamlLoadError(str(error).splitlines()[0]) from None
     except RecursionError:
-        raise YamlLoadError(f"nested deeper than the parser can follow (the limit is {MAX_DEPTH})") from None
+        raise YamlLoadError(TOO_DEEP) from None
     walker = _Walker()
     plain = walker.walk(data, ())
     return YamlDocument(plain, Positions(walker.keys, walker.values))

@@ -13,6 +13,7 @@ more than one document, nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -43,6 +44,11 @@ STR_TAG = "tag:yaml.org,2002:str"
 
 class FallbackError(Exception):
     """This text is for the round-trip path."""
+
+
+class TooDeepError(Exception):
+    """Nested deeper than the round-trip path can follow (Python's recursion limit): it would take seconds to
+    say so, and says nothing more."""
 
 
 @dataclass(eq=False)
@@ -76,6 +82,7 @@ class _Composer:
 
     def __init__(self, max_depth: int) -> None:
         self.max_depth = max_depth
+        self.too_deep = False
         self.anchors: dict[str, Node] = {}
         self.stack: list[_Mapping | _Sequence] = []
         self.root: Node | None = None
@@ -86,20 +93,26 @@ class _Composer:
         try:
             while parser.check_event():
                 self._event(parser.get_event())
-        except FallbackError:
+        except (FallbackError, TooDeepError):
             raise
         except Exception as error:  # the round-trip path words the parse error
             raise FallbackError from error
         finally:
             parser.dispose()
+        if self.too_deep:
+            raise FallbackError
         return self.root
 
     def _event(self, event: Any) -> None:
         if isinstance(event, ScalarEvent):
             self._add(self._scalar(event), event.anchor)
         elif isinstance(event, MappingStartEvent | SequenceStartEvent):
-            if event.tag is not None or len(self.stack) >= self.max_depth:
+            if event.tag is not None:
                 raise FallbackError
+            if len(self.stack) >= self.max_depth:
+                self.too_deep = True  # the round-trip path says where, unless it cannot follow at all:
+                if len(self.stack) >= sys.getrecursionlimit():
+                    raise TooDeepError
             line, column = event.start_mark.line + 1, event.start_mark.column + 1
             node: _Mapping | _Sequence = (
                 _Mapping(line, column) if isinstance(event, MappingStartEvent) else _Sequence(line, column)
@@ -246,7 +259,7 @@ class _Walker:
 def parse_events(
     text: str, max_depth: int, max_nodes: int
 ) -> tuple[Any, dict[YamlPath, tuple[int, int]], dict[YamlPath, tuple[int, int]]]:
-    """(plain data, key positions, value positions), 1-based; raises ``FallbackError``."""
+    """(plain data, key positions, value positions), 1-based; raises ``FallbackError`` or ``TooDeepError``."""
     if CParser is None or "\t" in text:  # libyaml takes some tabs ruamel refuses: ruamel decides
         raise FallbackError
     root = _Composer(max_depth).compose(text)

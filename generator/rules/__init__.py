@@ -1,20 +1,17 @@
 """Rule predicates, one per rule of the catalogue (``schema/rules.py``), and the engine that runs them.
 
-Importing this package registers every predicate; ``judge`` runs them on the subjects a source gives.
+A predicate module is imported when a subject it judges is first judged (``engine.RULE_MODULES``), so a command
+loads only the rules its inputs need; ``REGISTRY`` from this package is the whole registry, every module loaded.
 """
 
-from generator.rules import (  # noqa: F401 -- importing them registers the predicates
-    arity,
-    charts,
-    compose,
-    config,
-    deployment,
-    env,
-    image,
-    live,
-    monitoring,
-    values,
-)
-from generator.rules.engine import REGISTRY, Hit, judge, predicate, predicates_of
+from typing import Any
 
-__all__ = ["REGISTRY", "Hit", "judge", "predicate", "predicates_of"]
+from generator.rules.engine import Hit, judge, load_all_rules, predicate, predicates_of
+
+__all__ = ["REGISTRY", "Hit", "judge", "load_all_rules", "predicate", "predicates_of"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "REGISTRY":
+        return load_all_rules()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

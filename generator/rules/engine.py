@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any, Protocol, TypeVar
 
 from generator.schema.rules import RULES_BY_ID, Rule, Scope
@@ -43,7 +44,38 @@ class Registered:
 
 
 REGISTRY: dict[str, list[Registered]] = {}
-"""Rule id -> its predicates, one per kind of subject."""
+"""Rule id -> its predicates, one per kind of subject, as far as their modules are loaded (``load_all_rules``)."""
+
+RULE_MODULES: dict[str, tuple[str, ...]] = {
+    "ValuesFile": ("deployment", "values"),
+    "EffectiveConfig": ("arity", "charts", "config", "live", "monitoring"),
+    "EnvFacts": ("charts", "env"),
+    "ChartValues": ("charts",),
+    "ComposeFile": ("compose",),
+    "ImageReference": ("image",),
+}
+"""Kind of subject -> the modules of this package that judge it, imported when such a subject is first judged:
+``validate`` never loads the compose rules, a start-up that counts on every commit. A new module or a new kind of
+subject goes here (``tests/test_rules_loading.py`` finds one that is missing)."""
+
+_LOADED: set[str] = set()
+
+
+def load_rules(subject: type) -> None:
+    """Import the modules whose predicates judge ``subject`` (every module for a kind the table does not name)."""
+    names = [m for klass in subject.__mro__ for m in RULE_MODULES.get(klass.__name__, ())]
+    if not names:
+        names = [m for modules in RULE_MODULES.values() for m in modules]
+    for name in names:
+        if name not in _LOADED:
+            import_module(f"generator.rules.{name}")
+            _LOADED.add(name)
+
+
+def load_all_rules() -> dict[str, list[Registered]]:
+    """Every predicate registered: the whole ``REGISTRY``."""
+    load_rules(object)
+    return REGISTRY
 
 
 def predicate(rule_id: str, subject: type[S]) -> Callable[[Callable[[S], Iterator[Hit]]], Callable[[S], Iterator[Hit]]]:
@@ -68,6 +100,7 @@ def applies(entry: Registered, subject: Subject) -> bool:
 
 
 def predicates_of(rule_id: str, subject: type) -> list[Predicate]:
+    load_rules(subject)
     return [entry.judge for entry in REGISTRY.get(rule_id, ()) if issubclass(subject, entry.subject)]
 
 
@@ -75,6 +108,7 @@ def judge(subjects: Iterable[Subject]) -> list[Finding]:
     """Every finding of every registered rule on every subject."""
     found: list[Finding] = []
     for subject in subjects:
+        load_rules(type(subject))
         for entry in (entry for entries in REGISTRY.values() for entry in entries):
             if applies(entry, subject):
                 rule = entry.rule

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from generator.rules.config import PERSISTENCE_HEALTH_FIELDS
-from generator.rules.engine import REGISTRY
+from generator.rules.engine import load_all_rules
 from generator.rules.monitoring import MONITORED_INFO_FIELDS
 from generator.schema.rules import Scope
 from generator.schema.secrets import SECRET_DIRECTIVES, secret_values
@@ -101,7 +101,7 @@ def server_rules() -> list[str]:
     """The rules that judge a live data node's settings (those about Sentinels apart)."""
     return [
         rule_id
-        for rule_id, entries in REGISTRY.items()
+        for rule_id, entries in load_all_rules().items()
         if not rule_id.startswith("sentinel.")
         and any(e.subject is EffectiveConfig and Scope.SERVER in e.rule.scopes for e in entries)
     ]
