@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,17 @@ def test_the_readme_shows_what_check_says_on_infisicals_compose_file(
     monkeypatch.chdir(CORPUS / "infisical-prod")
     _, out, _ = run_main(capsys, "check", "docker-compose.prod.yml")
     assert shown == out
+
+
+def test_check_in_a_fresh_process_judges_a_file_whose_first_subject_is_infisicals_environment() -> None:
+    """Rule modules load lazily: a predicate that imports another rule module while judging must not break the
+    run (scaled-swarm's backend comes first; a `.env` has nothing else)."""
+    for sample in ("scaled-swarm/stack.yml", "infisical-prod/.env"):
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "check", str(CORPUS / sample)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=ROOT,
+        )
+        assert "input.crash" not in result.stdout, result.stdout + result.stderr

@@ -109,7 +109,8 @@ def judge(subjects: Iterable[Subject]) -> list[Finding]:
     found: list[Finding] = []
     for subject in subjects:
         load_rules(type(subject))
-        for entry in (entry for entries in REGISTRY.values() for entry in entries):
+        # a snapshot: a predicate may import another rule module (and register more) while this one runs
+        for entry in [entry for entries in list(REGISTRY.values()) for entry in entries]:
             if applies(entry, subject):
                 rule = entry.rule
                 found.extend(Finding(hit.where, rule.severity, rule.id, hit.message) for hit in entry.judge(subject))
