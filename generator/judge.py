@@ -3,7 +3,6 @@ while judging one input becomes a finding for that input; the others are still j
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,10 @@ class Run:
         return 1 if any(f.severity == "error" for f in self.findings) else 0
 
     def add(self, other: Run) -> None:
-        self.findings += other.findings
+        """Adds ``other``'s results; a finding already reported (a file judged on its own and again through
+        the compose file that mounts it) is reported once."""
+        seen = {(f.rule_id, f.where, f.message) for f in self.findings}
+        self.findings += [f for f in other.findings if (f.rule_id, f.where, f.message) not in seen]
         self.notes += other.notes
         self.silenced += other.silenced
         self.secrets |= other.secrets
@@ -70,6 +72,8 @@ def judge_input(display: str, read: Callable[[], SourceResult], ignore: Iterable
 
 def crash_finding(display: str, error: BaseException) -> Finding:
     """The finding for an unexpected failure: where in the tool, never the input's content."""
+    import traceback  # only when something failed: the module costs start-up time
+
     frames = traceback.extract_tb(error.__traceback__)
     place = f" at {frames[-1].name}" if frames else ""
     return rule_finding(

@@ -185,3 +185,12 @@ def test_version_and_command_name(capsys: pytest.CaptureFixture[str]) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.startswith("usage: python -m generator validate")
+
+
+def test_masking_hides_secrets_that_stand_alone_and_spares_words_that_contain_them() -> None:
+    from generator.report.mask import masked
+
+    secrets = {"infisical", "S3cret-Value-1"}
+    assert masked("password S3cret-Value-1 is weak", secrets) == "password *** is weak"
+    assert masked("'infisical' is a published password", secrets) == "'***' is a published password"
+    assert masked("run infisical-redis migrate-aof", secrets) == "run infisical-redis migrate-aof"

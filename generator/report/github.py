@@ -22,6 +22,6 @@ def report(run: Run) -> str:
         place = f"file={_property(f.where.file)}"
         if f.where.line is not None:
             place += f",line={f.where.line},col={f.where.column or 1}"
-        message = _escape(masked(f"{f.message} ({f.docs_url})", run.secrets))
+        message = _escape(f"{masked(f.message, run.secrets)} ({f.docs_url})")
         out.append(f"::{level} {place},title={f.rule_id}::{message}")
     return "\n".join(out) + ("\n" if out else "")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from generator.shapes.finding import Finding
@@ -9,11 +10,15 @@ from generator.shapes.finding import Finding
 MASK = "***"
 MIN_SECRET = 4
 """Shorter values are not masked: they would blank out ordinary words ("yes", port numbers)."""
+_WORD = r"[\w-]"
 
 
 def masked(text: str, secrets: Iterable[str]) -> str:
-    for secret in sorted((s for s in secrets if len(s) >= MIN_SECRET), key=len, reverse=True):
-        text = text.replace(secret, MASK)
+    """``text`` (a finding's message) with every secret value that stands on its own replaced by ``***``. A
+    secret that is part of a longer word is left: a password ``infisical`` must not turn the command
+    ``infisical-redis`` into ``***-redis``."""
+    for secret in sorted((s for s in set(secrets) if len(s) >= MIN_SECRET), key=len, reverse=True):
+        text = re.sub(rf"(?<!{_WORD}){re.escape(secret)}(?!{_WORD})", MASK, text)
     return text
 
 

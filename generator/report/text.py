@@ -9,7 +9,7 @@ from generator.schema.rules import Severity
 
 def report(run: Run) -> str:
     lines = [
-        f"{f.where}: " + masked(f"{f.severity.value} {f.rule_id}: {f.message} (docs: {f.docs_url})", run.secrets)
+        f"{f.where}: {f.severity.value} {f.rule_id}: {masked(f.message, run.secrets)} (docs: {f.docs_url})"
         for f in ordered(run.findings)
     ]
     errors = sum(f.severity == Severity.ERROR for f in run.findings)

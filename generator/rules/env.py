@@ -143,8 +143,9 @@ def _run_mode_problems(latest: dict[str, EnvAssignment]) -> list[EnvProblem]:
     return [EnvProblem(modes.line, "INFISICAL_RUN_MODES", message)]
 
 
-def check_assignments(assignments: Sequence[EnvAssignment]) -> list[EnvProblem]:
-    """Infisical's start-up validation of its Redis variables, given as assignments in file order."""
+def check_assignments(assignments: Sequence[EnvAssignment], connection_elsewhere: bool = False) -> list[EnvProblem]:
+    """Infisical's start-up validation of its Redis variables, given as assignments in file order.
+    ``connection_elsewhere``: the connection variables are set beside this file (a compose ``environment:``)."""
     problems: list[EnvProblem] = []
     latest: dict[str, EnvAssignment] = {}
     for assignment in assignments:
@@ -165,7 +166,7 @@ def check_assignments(assignments: Sequence[EnvAssignment]) -> list[EnvProblem]:
             continue  # docker compose fills in ${...}: the value is unknown here
         for message in _value_problems(env_var(name), assignment.value.strip()):
             problems.append(EnvProblem(assignment.line, name, message))
-    if not any(name in latest for name in CONNECTION_VARS):
+    if not connection_elsewhere and not any(name in latest for name in CONNECTION_VARS):
         problems.append(EnvProblem(0, "", MISSING_CONNECTION))
     problems += _precedence_problems(latest)
     problems += _read_replica_problems(latest)
@@ -181,7 +182,7 @@ def infisical_variable(name: str) -> bool:
 @predicate("env.infisical-startup", EnvFacts)
 def _startup(env: EnvFacts) -> Iterator[Hit]:
     quoting = [p for p in env.parse_problems if not p.name or infisical_variable(p.name)]
-    problems = [*quoting, *check_assignments(env.assignments)]
+    problems = [*quoting, *check_assignments(env.assignments, env.connection_elsewhere)]
     for problem in sorted(problems, key=lambda p: p.line):
         message = f"{problem.name}: {problem.message}" if problem.name else problem.message
         yield Hit(env.locate(problem.line), message)

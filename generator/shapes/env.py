@@ -21,6 +21,8 @@ class EnvFacts:
     """Lines the loaders in front of Infisical would read differently (quoting, ``#``, ``$``)."""
     compose: bool = False
     """Read by docker compose (``$`` interpolates; ``$$`` is a literal dollar)."""
+    connection_elsewhere: bool = False
+    """A compose file beside this `.env` sets Infisical's connection variables in its ``environment:``."""
     scope: Scope = Scope.CONF
     not_judged: frozenset[str] = field(default=frozenset())
 

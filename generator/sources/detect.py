@@ -56,7 +56,7 @@ def read_any(path: Path, display: str, text: str, target: ServerTarget | None = 
     """The result of the source that recognises ``text``; ``input.kind`` when none does."""
     kind = text_kind(text, display)
     if kind == "dotenv":
-        return dotenv_from_text(text, display)
+        return dotenv_from_text(text, display, path)
     if kind == "conf":
         return conf_from_text(path, display, text, target)
     if kind == "yaml":

@@ -19,11 +19,15 @@ def names_redis(names: set[str]) -> bool:
 
 
 def read_dotenv(path: Path, display: str) -> SourceResult:
-    return dotenv_from_text(read_text(path, display), display)
+    return dotenv_from_text(read_text(path, display), display, path)
 
 
-def dotenv_from_text(text: str, display: str) -> SourceResult:
+def dotenv_from_text(text: str, display: str, path: Path | None = None) -> SourceResult:
+    """``path``: where the file is, to see whether a compose file beside it sets the connection variables."""
+    from generator.sources.compose_project import connection_set_beside
+
     parsed = parse_dotenv(text)
+    elsewhere = path is not None and connection_set_beside(path)
 
     first = min((a.line for a in parsed.assignments), default=1)
 
@@ -34,7 +38,9 @@ def dotenv_from_text(text: str, display: str) -> SourceResult:
     names = {a.name for a in parsed.assignments}
     whole = Location(display)
     if names_redis(names) or INFISICAL_MARKERS & names:
-        facts = EnvFacts(parsed.assignments, locate, whole, parse_problems=parsed.problems)
+        facts = EnvFacts(
+            parsed.assignments, locate, whole, parse_problems=parsed.problems, connection_elsewhere=elsewhere
+        )
         notes = []
     else:  # another program's environment: Infisical's start-up rules say nothing about it
         facts = EnvFacts(
