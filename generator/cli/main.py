@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from generator.cli import audit, build, check, tools, validate
 from generator.cli.common import print_run, prog_name
@@ -13,24 +14,28 @@ from generator.cli.exit import Exit
 
 FORMATS = ("text", "json", "github")
 COMMANDS = (build, validate, check, audit, tools)
+HOOK_COMMANDS = {"validate": validate, "check": check}
+"""Commands hooks and CI run on every commit: when one is named first, only its parser is built. The parse is the
+same (nothing precedes the command name), and building every command's parser costs a tenth of the start-up."""
 
 
-def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+def build_parser(prog: str | None = None, only: ModuleType | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog or prog_name(),
         description="Generate, validate, check and audit the Redis behind a self-hosted Infisical.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in COMMANDS:
+    for command in COMMANDS if only is None else (only,):
         command.add(sub, FORMATS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(only=HOOK_COMMANDS.get(words[0]) if words else None)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exit_:
         return int(exit_.code or 0) and Exit.USAGE
     if args.version:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -16,6 +15,8 @@ PASSWORD_LENGTH = 40
 
 def generate_password(length: int = PASSWORD_LENGTH) -> str:
     """A password of the recommended kind: letters and digits only, so it needs no escaping anywhere."""
+    import secrets  # here, not at the top: hashlib and hmac cost every command start-up time
+
     return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
 
 
