@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ruamel.yaml import YAML
 
 from tests.sitecheck.cdp import CHROMIUM, Browser, Tab
 from tests.sitecheck.links import broken_links
@@ -137,6 +138,20 @@ def test_no_font_service_and_static_social_meta(site: Path) -> None:
     assert 'rel="icon" href="assets/favicon.svg"' in home
     assert "not affiliated with or endorsed by Infisical" in home
     assert 'data-md-component="source"' not in home  # no call to the forge's API for stars
+
+
+def test_hosting_builds_strictly_and_publishes_only_from_main() -> None:
+    """GitHub Pages and Read the Docs both build with warnings as errors; Pages deploys on pushes to main only."""
+    workflow = YAML(typ="safe").load((ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
+    on = workflow.get("on", workflow.get(True))
+    assert on["push"]["branches"] == ["main"]
+    steps = [step.get("run", "") for step in workflow["jobs"]["build"]["steps"]]
+    assert any("python -m generator build --check" in run for run in steps)
+    assert any("mkdocs build --strict" in run for run in steps)
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["needs"] == "build" and "refs/heads/main" in deploy["if"] and "push" in deploy["if"]
+    rtd = YAML(typ="safe").load((ROOT / ".readthedocs.yaml").read_text(encoding="utf-8"))
+    assert rtd["mkdocs"]["fail_on_warning"] is True
 
 
 MESSAGES = (
