@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from generator.docs import reference_pages
 from generator.judge import Run, validate_file
 from generator.render.artifacts import deployment_artifacts, relative_label
 from generator.render.output import MANIFEST, Example, Rendered
@@ -66,6 +65,8 @@ def project_root(start: Path | None = None) -> Path:
 def project_outputs(parser: argparse.ArgumentParser, root: Path | None = None) -> Rendered:
     """Everything the repository commits: build/<example>/ for every example, and the reference docs (whose CLI
     page describes ``parser``)."""
+    from generator.docs import reference_pages  # the docs pages: never needed by build -f
+
     root = root or project_root()
     files: dict[Path, str] = {}
     warnings: list[Finding] = []
