@@ -18,14 +18,15 @@ def test_every_rule_module_is_in_the_table() -> None:
     assert modules == named
 
 
-def test_every_predicate_is_loaded_with_the_kind_of_subject_it_judges() -> None:
+def test_every_predicate_is_loaded_with_the_kind_of_subject_it_judges_in_every_scope_of_its_rule() -> None:
     for rule_id, entries in load_all_rules().items():
         for entry in entries:
             module = entry.judge.__module__.removeprefix("generator.rules.")
             if module.startswith(("tests", "test_")):
                 continue  # a test's own predicate
-            kinds = {klass.__name__ for klass in entry.subject.__mro__}
-            assert any(module in engine.RULE_MODULES.get(kind, ()) for kind in kinds), (rule_id, module, kinds)
+            assert module in engine.rule_modules(entry.subject), (rule_id, module)
+            for scope in entry.rule.scopes:
+                assert module in engine.rule_modules(entry.subject, scope), (rule_id, module, scope)
 
 
 def test_validate_loads_no_compose_rule_and_check_of_a_conf_no_values_rule() -> None:
@@ -41,6 +42,7 @@ def test_validate_loads_no_compose_rule_and_check_of_a_conf_no_values_rule() -> 
     )
     assert "generator.rules.config" in validate.stdout
     assert "generator.rules.compose" not in validate.stdout
+    assert "generator.rules.charts" not in validate.stdout
     conf = root / "build" / "standalone" / "redis.conf"
     check = subprocess.run([sys.executable, "-c", code, "check", str(conf)], cwd=root, capture_output=True, text=True)
     assert "generator.rules.config" in check.stdout

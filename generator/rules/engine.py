@@ -58,15 +58,29 @@ RULE_MODULES: dict[str, tuple[str, ...]] = {
 ``validate`` never loads the compose rules, a start-up that counts on every commit. A new module or a new kind of
 subject goes here (``tests/test_rules_loading.py`` finds one that is missing)."""
 
+VALUES_SCOPE_MODULES: dict[str, tuple[str, ...]] = {
+    "EffectiveConfig": ("arity", "config", "live"),
+    "EnvFacts": ("env",),
+}
+"""The fewer modules the subjects of a values file need (scope ``values``: `validate`, and `build` before it
+renders), where they are fewer: the chart and monitoring rules judge existing files and servers only."""
+
 _LOADED: set[str] = set()
 
 
-def load_rules(subject: type) -> None:
-    """Import the modules whose predicates judge ``subject`` (every module for a kind the table does not name)."""
-    names = [m for klass in subject.__mro__ for m in RULE_MODULES.get(klass.__name__, ())]
-    if not names:
-        names = [m for modules in RULE_MODULES.values() for m in modules]
-    for name in names:
+def rule_modules(subject: type, scope: Scope | None = None) -> list[str]:
+    """The modules whose predicates judge ``subject`` (in ``scope``; every module for a kind the tables lack)."""
+    tables = (VALUES_SCOPE_MODULES, RULE_MODULES) if scope == Scope.VALUES else (RULE_MODULES,)
+    for table in tables:
+        names = [m for klass in subject.__mro__ for m in table.get(klass.__name__, ())]
+        if names:
+            return names
+    return [m for modules in RULE_MODULES.values() for m in modules]
+
+
+def load_rules(subject: type, scope: Scope | None = None) -> None:
+    """Import the modules whose predicates judge ``subject`` (in ``scope``, when given)."""
+    for name in rule_modules(subject, scope):
         if name not in _LOADED:
             import_module(f"generator.rules.{name}")
             _LOADED.add(name)
@@ -108,7 +122,7 @@ def judge(subjects: Iterable[Subject]) -> list[Finding]:
     """Every finding of every registered rule on every subject."""
     found: list[Finding] = []
     for subject in subjects:
-        load_rules(type(subject))
+        load_rules(type(subject), subject.scope)
         # a snapshot: a predicate may import another rule module (and register more) while this one runs
         for entry in [entry for entries in list(REGISTRY.values()) for entry in entries]:
             if applies(entry, subject):
