@@ -106,17 +106,27 @@ class Reader:
                 yield Setting(name_text, args, where, is_secret_directive(name_text, args))
 
     def flags(self, path: YamlPath) -> Iterator[Setting]:
+        """Extra flags as ``redis-server`` reads its arguments (the chart passes each item as one): an item
+        starting with ``--`` opens a directive (``"--maxmemory-policy allkeys-lru"`` is a whole one), the items
+        after it up to the next ``--`` are its values (``["--maxmemory-policy", "allkeys-lru"]``)."""
         items = self.get(path)
+        groups: list[tuple[int, str, list[str]]] = []
         for index, item in enumerate(items if isinstance(items, list) else []):
-            if isinstance(item, str) and item.startswith("--"):
-                try:
-                    parsed = parse_conf(item[2:])
-                except ConfSyntaxError:
-                    continue
-                for line in parsed:
-                    yield Setting(
-                        line.name, line.args, self.at((*path, index)), is_secret_directive(line.name, line.args)
-                    )
+            if not isinstance(item, str | int | float) or isinstance(item, bool):
+                continue
+            text = str(item)
+            if text.startswith("--"):
+                groups.append((index, text[2:], []))
+            elif groups:
+                groups[-1][2].append(text)
+        for index, head, values in groups:
+            try:
+                parsed = parse_conf(head)
+            except ConfSyntaxError:
+                continue
+            for line in parsed:
+                args = (*line.args, *values)
+                yield Setting(line.name, args, self.at((*path, index)), is_secret_directive(line.name, args))
 
     def disabled(self, path: YamlPath) -> Iterator[Setting]:
         items = self.get(path)
