@@ -69,16 +69,19 @@ def test_generated_password_works_everywhere_standalone(
     env = env_of(files["infisical.env"])  # REDIS_URL, as Infisical reads it
     assert set(env) == {"REDIS_URL"}
     ping(node_client, env, "url")
-    assert_secret_matches_env(files["helm/infisical-redis.secret.yaml"], env)
+    assert_secret_matches_env(files.get("helm/infisical-redis.secret.yaml"), env)
 
+    if "helm/bitnami-redis.values.yaml" not in files:
+        return  # no chart runs this line (build writes helm/README.md saying why)
     bitnami = load_yaml_text(files["helm/bitnami-redis.values.yaml"])
     assert bitnami["auth"]["enabled"] is True
     assert_auth_only_with(server, bitnami["auth"]["password"])  # the chart's requirepass
 
     # Infisical's chart builds REDIS_URL itself from redis.auth.password, without percent-encoding.
-    bundled = load_yaml_text(files["helm/infisical.bundled.values.yaml"])
-    chart_url = f"redis://default:{bundled['redis']['auth']['password']}@127.0.0.1:{port}"
-    ping(node_client, {"REDIS_URL": chart_url}, "url")
+    if "helm/infisical.bundled.values.yaml" in files:
+        bundled = load_yaml_text(files["helm/infisical.bundled.values.yaml"])
+        chart_url = f"redis://default:{bundled['redis']['auth']['password']}@127.0.0.1:{port}"
+        ping(node_client, {"REDIS_URL": chart_url}, "url")
 
 
 SENTINELS_PER_LINE: Final[dict[Target, int]] = {"redis-7.0": 2, "redis-6.2": 1, "valkey": 1}
@@ -144,9 +147,10 @@ def test_generated_passwords_work_everywhere_sentinel_and_survive_sentinel_rewri
     env = env_of(files["infisical.env"])
     assert env["REDIS_PASSWORD"] == password and env["REDIS_SENTINEL_PASSWORD"] == sentinel_password
     ping(node_client, env, "sentinel")
-    assert_secret_matches_env(files["helm/infisical-redis.secret.yaml"], env)
-    bitnami = load_yaml_text(files["helm/bitnami-redis.values.yaml"])
-    assert_auth_only_with(master, bitnami["auth"]["password"])
+    assert_secret_matches_env(files.get("helm/infisical-redis.secret.yaml"), env)
+    if "helm/bitnami-redis.values.yaml" in files:  # a line a chart runs
+        bitnami = load_yaml_text(files["helm/bitnami-redis.values.yaml"])
+        assert_auth_only_with(master, bitnami["auth"]["password"])
 
     # Sentinel rewrites its own file (at start and on SENTINEL SET); kill it and start it from that file.
     restarted = sentinels[0]
@@ -210,7 +214,7 @@ def test_generated_password_works_everywhere_cluster(
     env = env_of(files["infisical.env"])
     assert env["REDIS_PASSWORD"] == password
     ping(node_client, env, "cluster")
-    assert_secret_matches_env(files["helm/infisical-redis.secret.yaml"], env)
+    assert_secret_matches_env(files.get("helm/infisical-redis.secret.yaml"), env)
     chart = load_yaml_text(files["helm/bitnami-redis-cluster.values.yaml"])  # redis-cluster chart: top-level password
     assert chart["usePassword"] is True
     assert_auth_only_with(nodes[0], chart["password"])
