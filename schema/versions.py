@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal
 
 from .directives.table import Arity, DirectiveTable, directive_table
@@ -138,6 +139,7 @@ def lines_of(family: Family) -> tuple[ServerTarget, ...]:
     return tuple(t for t in LINES if t.family == family)
 
 
+@cache  # asked for every directive of every config a run judges
 def match_target(target: ServerTarget) -> LineMatch:
     """The known line that judges ``target``: itself, the newest line when newer, else the nearest older."""
     if target in LINES:
