@@ -8,6 +8,7 @@ deterministically (insertion order, no line folding).
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -103,8 +104,17 @@ def _header(dep: Deployment, job: str, what: str) -> str:
 
 def prometheus_rules(dep: Deployment, profile: AlertProfile = PRODUCTION) -> str:
     """A Prometheus rules file (``rule_files:``) with every alert that applies to ``dep``."""
+    return _rules_file(dep, profile, _groups_yaml(dep, profile))
+
+
+def _groups_yaml(dep: Deployment, profile: AlertProfile) -> str:
+    """The ``groups:`` block, dumped once for both files (the YAML emitter is most of `build`'s time)."""
+    return _dump({"groups": rule_groups(dep, profile)})
+
+
+def _rules_file(dep: Deployment, profile: AlertProfile, groups_yaml: str) -> str:
     job = profile.job or default_job(dep)
-    return _header(dep, job, "Prometheus alerting rules") + _dump({"groups": rule_groups(dep, profile)})
+    return _header(dep, job, "Prometheus alerting rules") + groups_yaml
 
 
 def prometheus_rule_manifest(
@@ -119,18 +129,26 @@ def prometheus_rule_manifest(
     ``labels``: the metadata labels the operator's ``ruleSelector`` matches (none by default; kube-prometheus-stack
     selects ``release: <its release name>``). ``namespace``: unset leaves it to ``kubectl apply -n``.
     """
+    return _manifest(dep, profile, _groups_yaml(dep, profile), namespace, labels)
+
+
+def _manifest(
+    dep: Deployment,
+    profile: AlertProfile,
+    groups_yaml: str,
+    namespace: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> str:
     job = profile.job or default_job(dep)
     metadata: dict[str, Any] = {"name": f"{dep.kubernetes.release}-infisical-redis"}
     if namespace is not None:
         metadata["namespace"] = namespace
     metadata["labels"] = {"app.kubernetes.io/part-of": "infisical", **(labels or {})}
-    manifest = {
-        "apiVersion": "monitoring.coreos.com/v1",
-        "kind": "PrometheusRule",
-        "metadata": metadata,
-        "spec": {"groups": rule_groups(dep, profile)},
-    }
-    return _header(dep, job, "PrometheusRule (Prometheus Operator)") + _dump(manifest)
+    head = {"apiVersion": "monitoring.coreos.com/v1", "kind": "PrometheusRule", "metadata": metadata}
+    # ``spec:`` comes last: the groups block nested under it is the same text, two spaces in (every level of the
+    # emitter's output is indented by two)
+    spec = "spec:\n" + textwrap.indent(groups_yaml, "  ")
+    return _header(dep, job, "PrometheusRule (Prometheus Operator)") + _dump(head) + spec
 
 
 ARTIFACT_PURPOSE: dict[str, str] = {
@@ -143,4 +161,5 @@ ARTIFACT_PURPOSE: dict[str, str] = {
 
 def alert_files(dep: Deployment, profile: AlertProfile = PRODUCTION) -> dict[str, str]:
     """Relative file name -> text of both alert files `build` writes for ``dep``."""
-    return {RULES_FILE: prometheus_rules(dep, profile), MANIFEST_FILE: prometheus_rule_manifest(dep, profile)}
+    groups_yaml = _groups_yaml(dep, profile)
+    return {RULES_FILE: _rules_file(dep, profile, groups_yaml), MANIFEST_FILE: _manifest(dep, profile, groups_yaml)}
