@@ -12,15 +12,15 @@ replaced by the test server's address), against real servers on 127.0.0.1, endin
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.realserver.guide_pages import page_commands as _commands
+from tests.realserver.guide_pages import run_page_command as _run
 from tests.realserver.node_client import NodeClient
 from tests.realserver.processes import RedisServer
 from tests.support import ROOT
@@ -31,29 +31,6 @@ DOC_HOST = "redis.example.internal:6379"
 pytestmark = [pytest.mark.server, pytest.mark.node]
 
 ServerFactory = Callable[..., RedisServer]
-
-
-def _commands(page: str, prefix: str) -> list[str]:
-    """Every command line of the page's ``sh`` blocks that starts with `prefix` (comments dropped)."""
-    found = []
-    for block in re.findall(r"^ *```sh\n(.*?)^ *```", page, flags=re.MULTILINE | re.DOTALL):
-        for line in block.splitlines():
-            command = line.split("  #")[0].strip()
-            if command.startswith(prefix):
-                found.append(command)
-    return found
-
-
-def _run(command: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """A command from a page; `infisical-redis` is this checkout's `python -m generator`."""
-    bindir = cwd / ".bin"
-    bindir.mkdir(exist_ok=True)
-    shim = bindir / "infisical-redis"
-    shim.write_text(f'#!/bin/sh\nPYTHONPATH={ROOT} exec {sys.executable} -m generator "$@"\n')
-    shim.chmod(0o755)
-    base = {k: v for k, v in os.environ.items() if not k.startswith("REDIS_")}
-    full = {**base, **(env or {}), "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    return subprocess.run(["bash", "-c", command], cwd=cwd, env=full, capture_output=True, text=True, timeout=120)
 
 
 def _rules(output: str, severity: str) -> set[str]:
