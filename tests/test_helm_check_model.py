@@ -4,7 +4,8 @@ truth: the values rendered through the real chart, each data pod's config assemb
 (tests/realserver/chart_pod.py) and loaded by a real server, whose `CONFIG GET` gives what the pod runs with.
 
 For every pod, the key settings `check` computes (appendonly, appendfsync, maxmemory-policy, maxmemory, save)
-equal the server's. The values files are small and realistic; their images are pinned to a 7.0 tag so the
+equal the server's. The values files are small and realistic (Bitnami `redis` 18.14.1 and 23.1.1, `redis-cluster`
+13.0.5, and Infisical's chart 1.7.5 with its bundled `redis`); their images are pinned to a 7.0 tag so the
 Debian server CI installs runs them (the config assembly is the same for every tag of a chart version).
 """
 
@@ -101,6 +102,25 @@ replica:
     appendfsync always
     maxmemory-policy allkeys-lru
     maxmemory 700mb
+""",
+    ),
+    "infisical-chart-bundled": (
+        "infisical-standalone",
+        "1.7.5",
+        f"""redis:
+  enabled: true
+  architecture: standalone
+  image: {{repository: bitnamilegacy/redis, tag: "7.0.11-debian-11-r12"}}
+  auth: {{password: {PASSWORD}}}
+  commonConfiguration: |-
+    appendonly yes
+    appendfsync everysec
+    maxmemory-policy volatile-lru
+  master:
+    configuration: |-
+      maxmemory-policy noeviction
+      maxmemory 800mb
+      save ""
 """,
     ),
     "cluster-aof-switch": (
