@@ -181,13 +181,14 @@ class LineImages:
 
     redis: str
     sentinel: str
-    cluster: str
+    cluster: str | None
+    """None: the `redis-cluster` chart cannot run this line (its default config needs Redis 7.0)."""
     redis_chart: str
     """Chart 18.14.1 (scripts of the 7.2 era, Infisical's pin) up to Redis 7.2; 23.1.1 from 7.4 on."""
 
 
 LINE_IMAGES: dict[tuple[int, int], LineImages] = {
-    (6, 2): LineImages("6.2.16-debian-12-r1", "6.2.14-debian-12-r25", "6.2.12-debian-11-r26", "18.14.1"),
+    (6, 2): LineImages("6.2.16-debian-12-r1", "6.2.14-debian-12-r25", None, "18.14.1"),
     (7, 0): LineImages("7.0.11-debian-11-r12", "7.0.11-debian-11-r10", "7.0.11-debian-11-r27", "18.14.1"),
     (7, 2): LineImages("7.2.4-debian-11-r5", "7.2.4-debian-11-r6", "7.2.5-debian-12-r0", "18.14.1"),
     (7, 4): LineImages("7.4.2-debian-12-r6", "7.4.2-debian-12-r6", "7.4.3", "23.1.1"),

@@ -46,20 +46,8 @@ def _binary(pod: ChartPod) -> Path:
     return require(target)
 
 
-KNOWN_BROKEN: Final = {
-    "cluster-6.2": "redis-cluster 13.0.5's redis-default.conf is written for Redis 7+ "
-    "(repl-diskless-sync-max-replicas, appenddirname, *-listpack-*): Redis 6.2 refuses it, the pod cannot start",
-}
-
-
 @pytest.mark.server
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(reason=KNOWN_BROKEN[n], strict=True)) if n in KNOWN_BROKEN else n
-        for n in CHARTED
-    ],
-)
+@pytest.mark.parametrize("name", CHARTED)
 def test_every_rendered_data_pod_config_loads_in_its_lines_server(name: str, tmp_path: Path) -> None:
     render = _render(name)
     for pod in chart_pods(render):

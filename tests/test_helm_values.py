@@ -152,6 +152,10 @@ def test_a_line_no_chart_can_run_gets_a_readme_that_says_why() -> None:
         files = helm_files(dep, PLACEHOLDERS)
         assert list(files) == ["helm/README.md"]
         assert words in " ".join(files["helm/README.md"].split())
+    cluster = Deployment.model_validate({**DEPLOYMENTS["cluster"], "redis_version": "6.2"})
+    files = helm_files(cluster, PLACEHOLDERS)
+    assert list(files) == ["helm/README.md"], "redis-cluster 13.0.5's default config stops Redis 6.2 at start"
+    assert "Redis 7.0 or newer" in " ".join(files["helm/README.md"].split())
 
 
 def conf_settings(text: str) -> dict[str, list[tuple[str, ...]]]:
@@ -311,7 +315,7 @@ def test_the_kubernetes_guide_installs_exactly_the_generated_files_and_chart_ver
     assert versions and set(versions) <= known
     for (major, minor), images in LINE_IMAGES.items():
         row = next(line for line in guide.splitlines() if line.startswith(f"| `{major}.{minor}` |"))
-        for tag in (images.redis, images.sentinel, images.cluster, images.redis_chart):
+        for tag in (images.redis, images.sentinel, images.cluster or "none: ", images.redis_chart):
             assert tag in row, f"{major}.{minor}: {tag} missing from the guide's table"
     example = Deployment.model_validate(load(guide.split('```yaml title="redis-values.yaml"\n')[1].split("```")[0]))
     files = helm_files(example, PLACEHOLDERS)

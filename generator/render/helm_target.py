@@ -63,9 +63,17 @@ def line_images(dep: Deployment) -> LineImages | None:
 
 def no_chart_reason(dep: Deployment) -> str | None:
     """Why no Bitnami chart can run this deployment's server line (None: one can)."""
-    if line_images(dep) is not None:
-        return None
     target = dep.target
+    images = line_images(dep)
+    if dep.mode == "cluster" and images is not None and images.cluster is None:
+        return (
+            f"the `redis-cluster` chart {REDIS_CLUSTER_CHART_VERSION} writes a default config with directives "
+            f"Redis 7.0 introduced (appenddirname, aof-timestamp-enabled, the listpack settings), which "
+            f"{target.title} refuses at start: its pods would crash-loop. Run a cluster on Kubernetes with "
+            "Redis 7.0 or newer."
+        )
+    if images is not None:
+        return None
     if target.family == "valkey":
         return (
             f"{target.title} is not Redis: the Bitnami `redis` and `redis-cluster` charts run only Bitnami's Redis "
@@ -81,11 +89,14 @@ def no_chart_reason(dep: Deployment) -> str | None:
 
 
 def chart_target(dep: Deployment) -> ChartTarget | None:
+    """The chart, version and images that run this deployment; None when none can (``no_chart_reason``)."""
     images = line_images(dep)
-    if images is None:
+    if images is None or no_chart_reason(dep) is not None:
         return None
     repository = dep.kubernetes.image_repository
     if dep.mode == "cluster":
+        if images.cluster is None:  # no_chart_reason says why
+            return None
         return ChartTarget(
             "redis-cluster", REDIS_CLUSTER_CHART_VERSION, Image(f"{repository}-cluster", images.cluster), None
         )
