@@ -194,3 +194,14 @@ def test_masking_hides_secrets_that_stand_alone_and_spares_words_that_contain_th
     assert masked("password S3cret-Value-1 is weak", secrets) == "password *** is weak"
     assert masked("'infisical' is a published password", secrets) == "'***' is a published password"
     assert masked("run infisical-redis migrate-aof", secrets) == "run infisical-redis migrate-aof"
+
+
+def test_check_on_a_build_folder_finds_only_the_missing_passwords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert run_main(capsys, "build", "-f", str(ROOT / "examples/sentinel.yaml"), "-o", str(out))[0] == 0
+    status, report, err = run_main(capsys, "check", "--format", "json", str(out))
+    assert status == 1
+    assert {r["rule"] for r in json.loads(report)} == {"auth.placeholder"}
+    assert "prometheus-rule.yaml: note: skipped: a Kubernetes PrometheusRule" in err

@@ -92,7 +92,11 @@ def run(args: argparse.Namespace) -> Exit:
                 if text_kind(text, display) is None:
                     total.notes.append(Note(Location(display), "skipped: not a kind of file check knows"))
                     continue
-                total.add(judge_input(display, partial(read_any, found, display, text, target), args.ignore))
+                run = judge_input(display, partial(read_any, found, display, text, target), args.ignore)
+                if [f.rule_id for f in run.findings] == ["input.kind"]:  # in a folder, other files are skipped
+                    total.notes.append(Note(Location(display), f"skipped: {run.findings[0].message}"))
+                    continue
+                total.add(run)
             continue
         total.add(judge_input(name, partial(_read_file, path, name, target), args.ignore))
     print_run(total, args.format)
