@@ -205,3 +205,19 @@ def test_check_on_a_build_folder_finds_only_the_missing_passwords(
     assert status == 1
     assert {r["rule"] for r in json.loads(report)} == {"auth.placeholder"}
     assert "prometheus-rule.yaml: note: skipped: a Kubernetes PrometheusRule" in err
+
+
+def test_a_folder_of_other_programs_files_is_skipped_not_judged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only files positively recognised are judged in a walk: a Makefile's `include`, a Debian copyright file
+    (almost YAML), a sysctl.conf of comments, a text with a form feed are named as skipped, never errors."""
+    (tmp_path / "Makefile").write_text("include ../Makefile.common\n\nbuild:\n\tgo build ./...\n")
+    (tmp_path / "copyright").write_text("Format: https://example.org/copyright\nUpstream-Name: x\n\nFiles: *\n")
+    (tmp_path / "sysctl.conf").write_text("# kernel.printk = 3 4 1 3\n")
+    (tmp_path / "notes.txt").write_text("Some text\n\x0c\nmore text\n")
+    (tmp_path / "redis.conf").write_text(GOOD_CONF)
+    status, out, err = run_main(capsys, "check", str(tmp_path))
+    assert (status, out.strip()) == (0, "1 file(s) OK"), out + err
+    assert err.count("note: skipped") == 4
+    assert "input.crash" not in out + err

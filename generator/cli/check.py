@@ -87,13 +87,14 @@ def run(args: argparse.Namespace) -> Exit:
                 display = str(found)
                 try:
                     text = read_text(found, display)
-                except Exception:
-                    text = ""
-                if text_kind(text, display) is None:
+                    kind = text_kind(text)  # in a folder, the content alone decides
+                except Exception:  # unreadable in a walk: skipped like a file of an unknown kind
+                    kind = None
+                if kind is None:
                     total.notes.append(Note(Location(display), "skipped: not a kind of file check knows"))
                     continue
                 run = judge_input(display, partial(read_any, found, display, text, target), args.ignore)
-                if [f.rule_id for f in run.findings] == ["input.kind"]:  # in a folder, other files are skipped
+                if [f.rule_id for f in run.findings] in (["input.kind"], ["schema.yaml"]):  # not ours: skipped
                     total.notes.append(Note(Location(display), f"skipped: {run.findings[0].message}"))
                     continue
                 total.add(run)
