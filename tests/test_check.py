@@ -13,7 +13,7 @@ import pytest
 from generator.judge import judge_input
 from generator.schema.versions import parse_target
 from generator.sources.conf import read_conf
-from generator.sources.detect import text_kind
+from generator.sources.kind import text_kind
 from tests.realserver.binaries import require
 from tests.realserver.processes import quick_load_check, replace_dir_directive
 from tests.support import expected_exit, expected_findings, reported_findings, run_main

@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> Exit:
     from generator.schema.versions import resolve_target
     from generator.shapes.finding import Location
     from generator.sources.base import Note, read_text
-    from generator.sources.detect import read_any, text_kind
+    from generator.sources.detect import read_any
+    from generator.sources.kind import text_kind
 
     target = None
     if args.redis_version is not None:

@@ -85,7 +85,7 @@ def _chart_env(document: YamlDocument, display: str) -> EnvFacts | None:
 def _config_map(reader: Reader, result: SourceResult, target: ServerTarget | None) -> bool:
     """A Kubernetes ConfigMap: each ``data`` entry that reads as a redis.conf or sentinel.conf is judged as one,
     at its lines inside the ConfigMap."""
-    from generator.sources.detect import text_kind
+    from generator.sources.kind import text_kind
 
     data = reader.get(("data",))
     entries = [(str(k), v) for k, v in data.items()] if isinstance(data, dict) else []
