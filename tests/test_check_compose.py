@@ -134,7 +134,7 @@ def test_no_secret_of_a_compose_file_reaches_any_output(tmp_path: Path, capsys: 
 
 
 def test_a_dotenv_beside_a_compose_file_that_sets_the_connection_is_known() -> None:
-    from generator.sources.compose_project import connection_set_beside
+    from generator.sources.compose.project import connection_set_beside
 
     assert connection_set_beside(CORPUS / "clean/.env")
     assert not connection_set_beside(CORPUS / "infisical-prod/.env")  # REDIS_URL is in the .env itself

@@ -24,7 +24,7 @@ def read_dotenv(path: Path, display: str) -> SourceResult:
 
 def dotenv_from_text(text: str, display: str, path: Path | None = None) -> SourceResult:
     """``path``: where the file is, to see whether a compose file beside it sets the connection variables."""
-    from generator.sources.compose_project import connection_set_beside
+    from generator.sources.compose.project import connection_set_beside
 
     parsed = parse_dotenv(text)
     elsewhere = path is not None and connection_set_beside(path)

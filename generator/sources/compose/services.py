@@ -9,7 +9,7 @@ from urllib.parse import unquote
 
 from generator.shapes.compose import STAND_IN_HOST, ComposeService
 from generator.shapes.finding import Location
-from generator.sources.compose_command import compose_value
+from generator.sources.compose.command import compose_value
 
 
 def extended(spec: Any, services: dict[str, Any], depth: int = 0) -> dict[str, Any]:

@@ -32,7 +32,7 @@ from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location, rule_finding
 from generator.shapes.image import ImageReference
 from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
-from generator.sources.compose_command import (
+from generator.sources.compose.command import (
     Invocation,
     TextCursor,
     Word,
@@ -43,7 +43,7 @@ from generator.sources.compose_command import (
     flags_of,
     with_defaults,
 )
-from generator.sources.compose_env import (
+from generator.sources.compose.env import (
     EnvFile,
     backend_env,
     bitnami_env,
@@ -51,8 +51,8 @@ from generator.sources.compose_env import (
     environment,
     file_entries,
 )
-from generator.sources.compose_layout import host_file, memory_limit, mounts, networks, ports
-from generator.sources.compose_server import (
+from generator.sources.compose.layout import host_file, memory_limit, mounts, networks, ports
+from generator.sources.compose.server import (
     RULE_READS,
     data_dir,
     echoed_settings,
@@ -64,7 +64,7 @@ from generator.sources.compose_server import (
     password_state,
     unknown_reason,
 )
-from generator.sources.compose_services import extended, password_sent, redis_hosts, with_links
+from generator.sources.compose.services import extended, password_sent, redis_hosts, with_links
 
 TOP_LEVEL_KEYS = frozenset({"version", "services", "networks", "volumes", "configs", "secrets", "name", "include"})
 SERVICE_HINTS = frozenset({"image", "build", "command", "entrypoint", "environment", "ports", "volumes", "deploy"})

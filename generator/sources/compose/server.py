@@ -15,8 +15,8 @@ from generator.shapes.compose import ComposeService, Mount, PasswordState, Senti
 from generator.shapes.config import EffectiveConfig, Setting
 from generator.shapes.finding import Location, rule_finding
 from generator.sources.base import InputError, SourceResult, inline_ignores, read_text
-from generator.sources.compose_command import SHELL_VARIABLE, Invocation, Word
-from generator.sources.compose_layout import host_file
+from generator.sources.compose.command import SHELL_VARIABLE, Invocation, Word
+from generator.sources.compose.layout import host_file
 
 RULE_READS: dict[str, tuple[str, ...]] = {
     "persistence.aof": ("appendonly",),

@@ -21,7 +21,7 @@ from generator.shapes.config import Setting
 from generator.shapes.env import EnvFacts
 from generator.shapes.finding import Location
 from generator.sources.base import InputError, Note, read_text
-from generator.sources.compose_command import compose_value, with_defaults
+from generator.sources.compose.command import compose_value, with_defaults
 
 _STAND_IN_PASSWORD = "KnownOnlyAtRunTime0000000000000000"
 _FILE_LINES = 1_000_000

@@ -10,7 +10,7 @@ from typing import Any
 
 from generator.shapes.compose import Mount, Port
 from generator.shapes.finding import Location
-from generator.sources.compose_command import with_defaults
+from generator.sources.compose.command import with_defaults
 
 At = Callable[[tuple[str | int, ...]], Location]
 _PORT = re.compile(r"^(?:(?P<ip>\[[^\]]*\]|[^:]*):)??(?:(?P<published>[0-9-]*):)?(?P<target>[0-9-]+)(?:/\w+)?$")
