@@ -4,22 +4,25 @@ starts fast. Exit statuses live in ``generator.cli.exit``."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
-from types import ModuleType
+from importlib import import_module
 
-from generator.cli import audit, build, check, tools, validate
 from generator.cli.common import print_run, prog_name
 from generator.cli.exit import Exit
+from generator.cli.startup import skip_pydantic_plugins
 
 FORMATS = ("text", "json", "github")
-COMMANDS = (build, validate, check, audit, tools)
-HOOK_COMMANDS = {"validate": validate, "check": check}
-"""Commands hooks and CI run on every commit: when one is named first, only its parser is built. The parse is the
-same (nothing precedes the command name), and building every command's parser costs a tenth of the start-up."""
+COMMANDS = ("build", "validate", "check", "audit", "tools")
+"""The modules of this package that add commands (``tools`` adds several), in the order help lists them."""
+HOOK_COMMANDS = ("validate", "check")
+"""Commands hooks and CI run on every commit: when one is named first, only its module is imported and only its
+parser built. The parse is the same (nothing precedes the command name), and importing every command's module and
+building its parser costs a tenth of the start-up."""
 
 
-def build_parser(prog: str | None = None, only: ModuleType | None = None) -> argparse.ArgumentParser:
+def build_parser(prog: str | None = None, only: str | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=prog or prog_name(),
         description="Generate, validate, check and audit the Redis behind a self-hosted Infisical.",
@@ -27,13 +30,14 @@ def build_parser(prog: str | None = None, only: ModuleType | None = None) -> arg
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS if only is None else (only,):
-        command.add(sub, FORMATS)
+        import_module(f"generator.cli.{command}").add(sub, FORMATS)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(only=HOOK_COMMANDS.get(words[0]) if words else None)
+    skip_pydantic_plugins()
+    parser = build_parser(only=words[0] if words and words[0] in HOOK_COMMANDS else None)
     try:
         args = parser.parse_args(words)
     except SystemExit as exit_:
@@ -53,8 +57,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # never a traceback: the failure is reported as a finding
-        import os
-
         from generator.judge import Run, crash_finding
 
         if os.environ.get("INFISICAL_REDIS_DEBUG"):  # for contributors: the traceback after all
