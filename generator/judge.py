@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from generator import tool_version
 from generator.rules import judge as run_rules
@@ -84,8 +84,7 @@ def crash_finding(display: str, error: BaseException) -> Finding:
     )
 
 
-@dataclass(frozen=True)
-class Validated:
+class Validated(NamedTuple):
     """A values file judged: its findings, and its model when it has one."""
 
     run: Run

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from string import Template
+from typing import NamedTuple
 
 from .modes import Mode
 from .monitoring_rules import MONITORING_RULES
@@ -38,8 +38,7 @@ ALL_MODES = frozenset(Mode)
 REPLICATED_MODES = frozenset({Mode.SENTINEL, Mode.CLUSTER})
 
 
-@dataclass(frozen=True)
-class Condition:
+class Condition(NamedTuple):
     """A further condition on the deployment for an alert to apply, with the words the docs show for it."""
 
     text: str
@@ -59,8 +58,7 @@ WITH_SNAPSHOTS = Condition("with snapshots configured", lambda dep: bool(dep.per
 WITH_TLS = Condition("with TLS on", lambda dep: dep.tls.enabled)
 
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(NamedTuple):
     name: str
     """The ``alert:`` name (CamelCase, Prometheus convention)."""
     rule_id: str

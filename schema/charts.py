@@ -3,16 +3,14 @@ and what a pod runs with when the values say nothing (see ../shared/facts/helm-c
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 ChartName = Literal["bitnami-redis", "bitnami-redis-cluster", "bitnami-valkey", "redis-ha"]
 KeyPath = tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class ImageSlot:
+class ImageSlot(NamedTuple):
     """One image a chart runs: where its values are, what it pulls when they say nothing, when it runs."""
 
     path: KeyPath
@@ -21,8 +19,7 @@ class ImageSlot:
     """The switch that makes the chart run this image (``None``: always)."""
 
 
-@dataclass(frozen=True)
-class ChartFacts:
+class ChartFacts(NamedTuple):
     name: ChartName
     title: str
     conf_texts: tuple[tuple[str, ...], ...]
@@ -81,8 +78,7 @@ BITNAMI_REDIS = ChartFacts(
 on by itself too. Master: common then master.configuration; a Sentinel-mode node: replica.configuration then
 common (then the common text wins) - judged here in the master's order, replica text included."""
 
-INFISICAL_REDIS = replace(
-    BITNAMI_REDIS,
+INFISICAL_REDIS = BITNAMI_REDIS._replace(
     title="Infisical's chart",
     keys="infisical-redis",
     default_architecture="standalone",
@@ -92,8 +88,7 @@ INFISICAL_REDIS = replace(
 """The ``redis:`` section of Infisical's `infisical-standalone` chart: Bitnami ``redis`` 18.14.1 (Redis 7.2.4),
 with Infisical's defaults (``architecture: standalone``, ``auth.password: mysecretpassword``)."""
 
-BITNAMI_VALKEY = replace(
-    BITNAMI_REDIS,
+BITNAMI_VALKEY = BITNAMI_REDIS._replace(
     name="bitnami-valkey",
     title="Bitnami valkey",
     conf_texts=(("commonConfiguration",), ("primary", "configuration"), ("replica", "configuration")),
@@ -170,8 +165,7 @@ INFISICAL_CHART_VERSION = "1.7.5"
 INFISICAL_SUBCHART_VERSION = "18.14.1"
 
 
-@dataclass(frozen=True)
-class LineImages:
+class LineImages(NamedTuple):
     """The ``bitnamilegacy`` tags of one server line, and the Bitnami `redis` chart version its values target.
 
     Every tag is an immutable ``VERSION-debian-N-rN`` tag (or a patch tag, where only that is known to pull)

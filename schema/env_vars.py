@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 EnvKind = Literal["url", "host-list", "string", "boolean-true", "boolean-strict", "path"]
 
 
-@dataclass(frozen=True)
-class EnvVar:
+class EnvVar(NamedTuple):
     name: str
     kind: EnvKind
     accepted: str

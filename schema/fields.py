@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -14,11 +15,17 @@ Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=
 EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
 
 
+_NEW_EMPTY: dict[Any, Callable[[], Any]] = {list: lambda: [], dict: lambda: {}}
+"""pydantic reads a default factory's signature: a builtin type's is parsed from text, and the tokenizer that
+takes costs every start-up milliseconds; a function's is at hand."""
+
+
 def doc_field(default: Any, description: str, example: Any = None, **constraints: Any) -> Any:
     """A field with its description and example, the one place the docs and the JSON Schema read them."""
     extra = {"example": example} if example is not None else None
     if callable(default):
-        return Field(default_factory=default, description=description, json_schema_extra=extra, **constraints)
+        factory = _NEW_EMPTY.get(default, default)
+        return Field(default_factory=factory, description=description, json_schema_extra=extra, **constraints)
     return Field(default, description=description, json_schema_extra=extra, **constraints)
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Mode(StrEnum):
@@ -12,8 +12,7 @@ class Mode(StrEnum):
     CLUSTER = "cluster"
 
 
-@dataclass(frozen=True)
-class ModeFacts:
+class ModeFacts(NamedTuple):
     name: str
     title: str
     supported: bool

@@ -16,8 +16,7 @@ Derivation (the docs' sizing page prints these constants):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .units import GIB, MIB
 
@@ -33,8 +32,7 @@ Redis refuses every write once ``maxmemory`` is reached (Infisical can then queu
 time left to add memory or find what fills it."""
 
 
-@dataclass(frozen=True)
-class Tier:
+class Tier(NamedTuple):
     name: TierName
     vcpu: int
     ram: int

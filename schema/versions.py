@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from .directives.table import Arity, DirectiveTable, directive_table
 
@@ -21,8 +20,7 @@ Family = Literal["redis", "valkey"]
 _SPELLING = re.compile(r"^(?:(?P<family>redis|valkey)[- ]?)?v?(?P<major>[0-9]+)\.(?P<minor>[0-9]+)(?:\.[0-9]+)?$")
 
 
-@dataclass(frozen=True, order=True)
-class ServerTarget:
+class ServerTarget(NamedTuple):
     """One server line, e.g. Redis 7.0 or Valkey 8.0 (or a version no known line matches exactly)."""
 
     family: Family
@@ -60,8 +58,7 @@ class ServerTarget:
         return table is not None and table.knows(name)
 
 
-@dataclass(frozen=True)
-class ServerLine:
+class ServerLine(NamedTuple):
     """A line this project knows: where its directive table was read and which binary, if any, proved it."""
 
     target: ServerTarget
@@ -106,8 +103,7 @@ ABSOLUTE_MINIMUM = (6, 0)
 """Infisical supports nothing older than Redis 6."""
 
 
-@dataclass(frozen=True)
-class LineMatch:
+class LineMatch(NamedTuple):
     """How a version (from a values file, a server or an image tag) maps to a known line."""
 
     requested: ServerTarget | None
@@ -151,6 +147,7 @@ def match_target(target: ServerTarget) -> LineMatch:
     return LineMatch(target, older[-1], newer_than_known=target > family[-1])
 
 
+@cache  # a values file's version, asked for by every directive its configs hold
 def parse_target(text: str) -> ServerTarget:
     """``7.0`` -> Redis 7.0, ``valkey-8.0`` -> Valkey 8.0 (a patch number is dropped). ValueError otherwise."""
     match = _SPELLING.match(text.strip().lower())
@@ -219,8 +216,7 @@ def arity(line: ServerTarget, name: str) -> Arity | None:
     return None if table is None else table.arity_of(name)
 
 
-@dataclass(frozen=True)
-class VerifiedRow:
+class VerifiedRow(NamedTuple):
     """One row of the "Verified on" table."""
 
     line: ServerTarget
@@ -236,8 +232,7 @@ def verified_lines() -> tuple[VerifiedRow, ...]:
     )
 
 
-@dataclass(frozen=True)
-class DirectiveSpec:
+class DirectiveSpec(NamedTuple):
     """When a directive name appeared: the first Redis line and the first Valkey line whose table has it."""
 
     name: str

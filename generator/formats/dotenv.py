@@ -22,14 +22,13 @@ Quoting rule: docker compose (compose-go) and python-dotenv must both read every
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _ASSIGNMENT = re.compile(r"(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=[ \t]*(.*)")
 _DOUBLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
-@dataclass(frozen=True)
-class EnvProblem:
+class EnvProblem(NamedTuple):
     line: int
     """1-based line of the `.env`; 0 for the file as a whole."""
     name: str
@@ -40,15 +39,13 @@ class EnvProblem:
         return f"line {self.line}: {self.name + ': ' if self.name else ''}{self.message}"
 
 
-@dataclass(frozen=True)
-class EnvAssignment:
+class EnvAssignment(NamedTuple):
     line: int
     name: str
     value: str
 
 
-@dataclass(frozen=True)
-class ParsedEnv:
+class ParsedEnv(NamedTuple):
     assignments: tuple[EnvAssignment, ...]
     problems: tuple[EnvProblem, ...]
 

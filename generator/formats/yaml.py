@@ -8,9 +8,8 @@ more than ``MAX_NODES`` nodes are refused with a ``YamlLoadError``, never a hang
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -36,8 +35,7 @@ class YamlLoadError(ValueError):
         self.column = column
 
 
-@dataclass(frozen=True)
-class Positions:
+class Positions(NamedTuple):
     """1-based (line, column) of each key (for mappings) or item (for sequences), and of each value."""
 
     keys: dict[YamlPath, tuple[int, int]]
@@ -55,8 +53,7 @@ class Positions:
         return self.values.get(path) or self.of_key(path)
 
 
-@dataclass(frozen=True)
-class YamlDocument:
+class YamlDocument(NamedTuple):
     data: Any
     positions: Positions
 

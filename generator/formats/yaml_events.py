@@ -14,7 +14,6 @@ more than one document, nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -51,27 +50,33 @@ class TooDeepError(Exception):
     say so, and says nothing more."""
 
 
-@dataclass(eq=False)
 class _Scalar:
-    value: Any
-    is_merge: bool
-    line: int
-    column: int
+    __slots__ = ("column", "is_merge", "line", "value")
+
+    def __init__(self, value: Any, is_merge: bool, line: int, column: int) -> None:
+        self.value = value
+        self.is_merge = is_merge
+        self.line = line
+        self.column = column
 
 
-@dataclass(eq=False)
 class _Mapping:
-    line: int
-    column: int
-    pairs: list[tuple[_Scalar, Node]] = field(default_factory=list)
-    pending: _Scalar | None = None
+    __slots__ = ("column", "line", "pairs", "pending")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+        self.pairs: list[tuple[_Scalar, Node]] = []
+        self.pending: _Scalar | None = None
 
 
-@dataclass(eq=False)
 class _Sequence:
-    line: int
-    column: int
-    items: list[Node] = field(default_factory=list)
+    __slots__ = ("column", "items", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
+        self.items: list[Node] = []
 
 
 Node = _Scalar | _Mapping | _Sequence
@@ -104,24 +109,25 @@ class _Composer:
         return self.root
 
     def _event(self, event: Any) -> None:
-        if isinstance(event, ScalarEvent):
+        kind = event.__class__  # the parser makes these classes exactly: no subclass to allow for
+        if kind is ScalarEvent:
             self._add(self._scalar(event), event.anchor)
-        elif isinstance(event, MappingStartEvent | SequenceStartEvent):
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
             if event.tag is not None:
                 raise FallbackError
             if len(self.stack) >= self.max_depth:
                 self.too_deep = True  # the round-trip path says where, unless it cannot follow at all:
                 if len(self.stack) >= sys.getrecursionlimit():
                     raise TooDeepError
-            line, column = event.start_mark.line + 1, event.start_mark.column + 1
-            node: _Mapping | _Sequence = (
-                _Mapping(line, column) if isinstance(event, MappingStartEvent) else _Sequence(line, column)
+            mark = event.start_mark
+            node: _Mapping | _Sequence = (_Mapping if kind is MappingStartEvent else _Sequence)(
+                mark.line + 1, mark.column + 1
             )
             self._add(node, event.anchor)
             self.stack.append(node)
-        elif isinstance(event, MappingEndEvent | SequenceEndEvent):
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
             self.stack.pop()
-        elif isinstance(event, AliasEvent):
+        elif kind is AliasEvent:
             if event.anchor not in self.anchors:
                 raise FallbackError
             self._add(self.anchors[event.anchor], None)
@@ -133,16 +139,16 @@ class _Composer:
     def _scalar(self, event: Any) -> _Scalar:
         if event.tag is not None and event.tag != "!":
             raise FallbackError
-        line, column = event.start_mark.line + 1, event.start_mark.column + 1
+        mark = event.start_mark
         if not (event.style in ("", None) and event.implicit[0]):
-            return _Scalar(event.value, False, line, column)  # quoted or block: a string
-        value, is_merge = _plain_scalar(event.value)
-        return _Scalar(value, is_merge, line, column)
+            return _Scalar(event.value, False, mark.line + 1, mark.column + 1)  # quoted or block: a string
+        value, is_merge = _PLAIN.get(event.value) or _plain_scalar(event.value)
+        return _Scalar(value, is_merge, mark.line + 1, mark.column + 1)
 
     def _add(self, node: Node, anchor: str | None) -> None:
         if anchor is not None:
             self.anchors[anchor] = node
-        if isinstance(node, _Scalar) and node.is_merge:
+        if node.__class__ is _Scalar and node.is_merge:
             parent = self.stack[-1] if self.stack else None
             if not isinstance(parent, _Mapping) or parent.pending is not None:
                 raise FallbackError  # '<<' anywhere but as a key

@@ -9,7 +9,7 @@ It joins Infisical's `infisical` network, publishes no port and keeps the data o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.render.templates import render_template
 from generator.schema.env_vars import ENV_VARS
@@ -27,8 +27,7 @@ Infisical's backend reads the same `.env`, where `REDIS_PASSWORD` means somethin
 with `REDIS_URL`) and any other `REDIS_*` name is a variable Infisical does not know (`check` reports both)."""
 
 
-@dataclass(frozen=True)
-class ComposeService:
+class ComposeService(NamedTuple):
     image: str
     server: str
     conf_name: str

@@ -4,8 +4,7 @@ it comes from. `build` lays these out as text; `validate` judges exactly these, 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from generator.formats.conf import format_directive
 from generator.render.secrets import SecretValues
@@ -17,8 +16,7 @@ Path = tuple[str | int, ...]
 Role = Literal["standalone", "master", "replica", "cluster-node", "sentinel"]
 
 
-@dataclass(frozen=True)
-class Directive:
+class Directive(NamedTuple):
     name: str
     args: tuple[str, ...]
     source: Path = ()
@@ -26,8 +24,7 @@ class Directive:
     secret: bool = False
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     title: str
     notes: tuple[str, ...]
     directives: tuple[Directive, ...]
@@ -38,13 +35,12 @@ class Section:
         return tuple(format_directive(d.name, *d.args) for d in self.directives)
 
 
-@dataclass(frozen=True)
-class ConfFile:
+class ConfFile(NamedTuple):
     filename: str
     role: Role
     title: str
     notes: tuple[str, ...]
-    sections: tuple[Section, ...] = field(default_factory=tuple)
+    sections: tuple[Section, ...] = ()
 
     def directives(self) -> Iterator[Directive]:
         for section in self.sections:

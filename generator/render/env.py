@@ -7,7 +7,7 @@ Only names from `schema.env_vars` are written (`env_var` raises KeyError on any 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import quote
 
 from generator.formats.dotenv import dotenv_value
@@ -20,8 +20,7 @@ from generator.schema.values import Deployment
 COMMENT_WIDTH = 100
 
 
-@dataclass(frozen=True)
-class EnvEntry:
+class EnvEntry(NamedTuple):
     """One variable: its name (always one Infisical reads), its raw value and why it has that value."""
 
     name: str
@@ -43,8 +42,7 @@ class EnvEntry:
         return f"{self.name}={dotenv_value(self.value, self.name)}"
 
 
-@dataclass(frozen=True)
-class InfisicalEnv:
+class InfisicalEnv(NamedTuple):
     title: str
     placeholders: bool
     """Some value holds a ``replace-me-with-...`` placeholder instead of a password."""

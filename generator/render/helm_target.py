@@ -8,7 +8,7 @@ tests/test_helm_render.py renders the real charts and checks every name here aga
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from generator.render.env import EnvEntry, InfisicalEnv, infisical_env_view
 from generator.render.secrets import SecretValues
@@ -26,8 +26,7 @@ REDIS_PORT = 6379
 SENTINEL_PORT = 26379
 
 
-@dataclass(frozen=True)
-class Image:
+class Image(NamedTuple):
     repository: str
     tag: str
 
@@ -36,8 +35,7 @@ class Image:
         return f"{self.repository}:{self.tag}"
 
 
-@dataclass(frozen=True)
-class ChartTarget:
+class ChartTarget(NamedTuple):
     """The chart (and version) that installs this deployment, and the images its pods run."""
 
     chart: str
@@ -170,10 +168,9 @@ def _kubernetes_entry(entry: EnvEntry, dep: Deployment) -> EnvEntry:
         note = SOURCE_NOTES[entry.name].format(release=dep.kubernetes.release)
         if entry.name == "REDIS_URL":
             note += "; TLS on (rediss://)." if dep.tls.enabled else "."
-        return replace(entry, notes=(note, *entry.notes[1:]))
+        return entry._replace(notes=(note, *entry.notes[1:]))
     if entry.name == "REDIS_SENTINEL_PASSWORD":
-        return replace(
-            entry,
+        return entry._replace(
             notes=(
                 "The chart gives the Sentinels the data nodes' password (auth.sentinel), so this is that "
                 "password, whatever auth.sentinel_password names.",
@@ -189,4 +186,4 @@ def kubernetes_env_view(dep: Deployment, secrets: SecretValues) -> InfisicalEnv:
     ``read_replicas`` (machine addresses) are left out: the chart's replicas are behind the same Services.
     """
     env = infisical_env_view(_on_kubernetes(dep), secrets)
-    return replace(env, entries=tuple(_kubernetes_entry(e, dep) for e in env.entries))
+    return env._replace(entries=tuple(_kubernetes_entry(e, dep) for e in env.entries))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from generator.schema.values import Deployment
 from generator.shapes.finding import Finding
@@ -23,8 +23,7 @@ class UnownedFilesError(Exception):
         self.paths = paths
 
 
-@dataclass(frozen=True)
-class Example:
+class Example(NamedTuple):
     """One committed example as `build` rendered it (the docs pages describe these, never render again)."""
 
     values_file: Path
@@ -37,8 +36,7 @@ class Example:
     """The example's build folder, relative to the project's root."""
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(NamedTuple):
     files: dict[Path, str]
     """Absolute path -> text."""
     warnings: list[Finding]

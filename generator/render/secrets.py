@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import string
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from generator.schema.fields import PasswordSource
 
@@ -24,12 +24,10 @@ class MissingSecretError(LookupError):
     """An ``env`` password source names a variable that is not set."""
 
 
-@dataclass(frozen=True)
-class SecretValues:
+class SecretValues(NamedTuple):
     """Resolves password sources. ``environ`` is None: placeholders. Otherwise env sources are read from it."""
 
     environ: Mapping[str, str] | None = None
-    missing: list[str] = field(default_factory=list)
 
     def password(self, source: PasswordSource) -> str:
         if self.environ is None or source.env is None:

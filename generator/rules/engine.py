@@ -10,16 +10,14 @@ write its predicate in a module of this package with ``@predicate(rule_id, Subje
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from importlib import import_module
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from generator.schema.rules import RULES_BY_ID, Rule, Scope
 from generator.shapes.finding import Finding, Location
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     where: Location
     message: str
 
@@ -36,8 +34,7 @@ S = TypeVar("S")
 Predicate = Callable[[Any], Iterable[Hit]]
 
 
-@dataclass(frozen=True)
-class Registered:
+class Registered(NamedTuple):
     rule: Rule
     subject: type
     judge: Predicate
@@ -45,6 +42,10 @@ class Registered:
 
 REGISTRY: dict[str, list[Registered]] = {}
 """Rule id -> its predicates, one per kind of subject, as far as their modules are loaded (``load_all_rules``)."""
+_APPLICABLE: dict[tuple[type, Scope, frozenset[str], int], list[Registered]] = {}
+"""(kind of subject, scope, rules it is not judged by, predicates registered) -> the predicates that run on it:
+`validate` of 200 files asks the same question 200 times."""
+_registered = 0
 
 RULE_MODULES: dict[str, tuple[str, ...]] = {
     "ValuesFile": ("deployment", "values"),
@@ -66,6 +67,7 @@ VALUES_SCOPE_MODULES: dict[str, tuple[str, ...]] = {
 renders), where they are fewer: the chart and monitoring rules judge existing files and servers only."""
 
 _LOADED: set[str] = set()
+_LOADED_FOR: set[tuple[type, Scope | None]] = set()
 
 
 def rule_modules(subject: type, scope: Scope | None = None) -> list[str]:
@@ -80,10 +82,13 @@ def rule_modules(subject: type, scope: Scope | None = None) -> list[str]:
 
 def load_rules(subject: type, scope: Scope | None = None) -> None:
     """Import the modules whose predicates judge ``subject`` (in ``scope``, when given)."""
+    if (subject, scope) in _LOADED_FOR:
+        return
     for name in rule_modules(subject, scope):
         if name not in _LOADED:
             import_module(f"generator.rules.{name}")
             _LOADED.add(name)
+    _LOADED_FOR.add((subject, scope))
 
 
 def load_all_rules() -> dict[str, list[Registered]]:
@@ -100,6 +105,8 @@ def predicate(rule_id: str, subject: type[S]) -> Callable[[Callable[[S], Iterato
         if any(entry.subject is subject for entry in entries):
             raise ValueError(f"rule {rule_id} has two predicates on {subject.__name__}")
         entries.append(Registered(RULES_BY_ID[rule_id], subject, fn))
+        global _registered
+        _registered += 1
         return fn
 
     return register
@@ -118,14 +125,23 @@ def predicates_of(rule_id: str, subject: type) -> list[Predicate]:
     return [entry.judge for entry in REGISTRY.get(rule_id, ()) if issubclass(subject, entry.subject)]
 
 
+def applicable(subject: Subject) -> list[Registered]:
+    """The predicates that run on ``subject``, once their modules are loaded. A list of its own: a predicate may
+    import another rule module (and register more) while the engine runs this one."""
+    load_rules(type(subject), subject.scope)
+    key = (type(subject), subject.scope, subject.not_judged, _registered)
+    found = _APPLICABLE.get(key)
+    if found is None:
+        found = [entry for entries in REGISTRY.values() for entry in entries if applies(entry, subject)]
+        _APPLICABLE[key] = found
+    return found
+
+
 def judge(subjects: Iterable[Subject]) -> list[Finding]:
     """Every finding of every registered rule on every subject."""
     found: list[Finding] = []
     for subject in subjects:
-        load_rules(type(subject), subject.scope)
-        # a snapshot: a predicate may import another rule module (and register more) while this one runs
-        for entry in [entry for entries in list(REGISTRY.values()) for entry in entries]:
-            if applies(entry, subject):
-                rule = entry.rule
-                found.extend(Finding(hit.where, rule.severity, rule.id, hit.message) for hit in entry.judge(subject))
+        for entry in applicable(subject):
+            rule = entry.rule
+            found.extend(Finding(hit.where, rule.severity, rule.id, hit.message) for hit in entry.judge(subject))
     return found

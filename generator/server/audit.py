@@ -58,7 +58,7 @@ class Passwords:
 def with_advice(run: Run, advice: Mapping[str, str]) -> Run:
     """Adds to each finding of a rule in ``advice`` what to do about it on this server."""
     run.findings = [
-        replace(f, message=f"{f.message}; {advice[f.rule_id]}") if f.rule_id in advice else f for f in run.findings
+        f._replace(message=f"{f.message}; {advice[f.rule_id]}") if f.rule_id in advice else f for f in run.findings
     ]
     return run
 

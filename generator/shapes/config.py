@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from generator.schema.rules import Scope
 from generator.schema.versions import REDIS_DEFAULTS, ServerTarget
@@ -15,8 +15,7 @@ from generator.shapes.finding import Location
 ConfigKind = Literal["redis", "sentinel"]
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     name: str
     args: tuple[str, ...]
     where: Location

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from generator.schema.project import rule_docs_url
 from generator.schema.rules import RULES_BY_ID, Severity
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     file: str
     line: int | None = None
     column: int | None = None
@@ -20,8 +19,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.column or 1}"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem of one input. ``rule_id`` is always an id of the catalogue (``schema.rules``)."""
 
     where: Location

@@ -4,8 +4,7 @@ misspelt key does not hide the rule findings that can still be judged)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.formats.yaml import YamlDocument, YamlPath
 from generator.schema.rules import Scope
@@ -13,8 +12,7 @@ from generator.schema.values import Deployment
 from generator.shapes.finding import Location
 
 
-@dataclass(frozen=True)
-class ShapeError:
+class ShapeError(NamedTuple):
     """One pydantic error, with the path, type and message pydantic gives (never the input value)."""
 
     path: YamlPath
@@ -22,15 +20,14 @@ class ShapeError:
     message: str
 
 
-@dataclass(frozen=True)
-class ValuesFile:
+class ValuesFile(NamedTuple):
     file: str
     document: YamlDocument
     errors: tuple[ShapeError, ...]
     deployment: Deployment | None
     """The model, built from the data less the keys with errors; None when even that fails."""
     scope: Scope = Scope.VALUES
-    not_judged: frozenset[str] = field(default=frozenset())
+    not_judged: frozenset[str] = frozenset()
 
     @property
     def data(self) -> Any:

@@ -10,7 +10,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.shapes.finding import Finding, Location, rule_finding
 
@@ -20,8 +20,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 _IGNORE = re.compile(r"infisical-redis:\s*ignore\s+([A-Za-z0-9_.,\s-]+)")
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A remark that is not a finding: something the tool did not look at, and why."""
 
     where: Location

@@ -8,6 +8,7 @@ findings the rest of the file still gets. Light on purpose (runs in pre-commit h
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ def build_model(data: Any) -> tuple[tuple[ShapeError, ...], Deployment | None]:
     if not isinstance(data, dict):
         what = "empty" if data is None else "not a mapping of keys"
         return (ShapeError((), "not_a_mapping", f"the file is {what}"),), None
-    work = {k: v for k, v in copy.deepcopy(data).items() if not str(k).startswith(EXTENSION_PREFIX)}
+    work = {k: v for k, v in data.items() if not str(k).startswith(EXTENSION_PREFIX)}
     first: tuple[ShapeError, ...] | None = None
     for _ in range(MAX_REPAIRS):
         try:
@@ -71,7 +72,8 @@ def build_model(data: Any) -> tuple[tuple[ShapeError, ...], Deployment | None]:
                 ShapeError(tuple(p for p in e["loc"] if isinstance(p, str | int)), e["type"], e["msg"])
                 for e in error.errors(include_input=False, include_url=False)
             )
-            first = found if first is None else first
+            if first is None:  # repairs remove keys: from a copy, the document keeps its data
+                first, work = found, copy.deepcopy(work)
             if not any(_drop(work, e.path) for e in found if e.kind != "missing"):
                 return first, None
             continue
@@ -108,10 +110,11 @@ def generated_configs(values: ValuesFile) -> list[EffectiveConfig]:
         target = dep.target
     except ValueError:
         return []  # version.supported says why
-    absent_at = {name: values.at(tuple(owner.split("."))) for name, owner in MANAGED_DIRECTIVES.items()}
+    absent_at = _OwnerLocations(values)
+    at = _Locations(values)
     configs = []
     for conf in conf_files(dep, PLACEHOLDERS):
-        settings = [Setting(d.name, d.args, _directive_at(values, d.source), d.secret) for d in conf.directives()]
+        settings = [Setting(d.name, d.args, at[d.source], d.secret) for d in conf.directives()]
         configs.append(
             EffectiveConfig.of(
                 settings, Location(values.file, 1, 1), scope=Scope.VALUES, target=target, absent_at=absent_at
@@ -120,9 +123,36 @@ def generated_configs(values: ValuesFile) -> list[EffectiveConfig]:
     return configs
 
 
-def _directive_at(values: ValuesFile, source: YamlPath) -> Location:
-    if not source:
-        return Location(values.file, 1, 1)
-    if source[0] == "extra_directives":  # the directive's name is the key
-        return values.key_at(source)
-    return values.at(source)
+class _Locations(dict[YamlPath, Location]):
+    """Values-file key a directive comes from -> where to point at it (asked once per key of a file)."""
+
+    def __init__(self, values: ValuesFile) -> None:
+        super().__init__()
+        self.file = values
+
+    def __missing__(self, source: YamlPath) -> Location:
+        values = self.file
+        if not source:
+            found = Location(values.file, 1, 1)
+        elif source[0] == "extra_directives":  # the directive's name is the key
+            found = values.key_at(source)
+        else:
+            found = values.at(source)
+        self[source] = found
+        return found
+
+
+class _OwnerLocations(Mapping[str, Location]):
+    """A managed directive's name -> the key that would set it, found when a rule asks: most configs set them."""
+
+    def __init__(self, values: ValuesFile) -> None:
+        self.file = values
+
+    def __getitem__(self, name: str) -> Location:
+        return self.file.at(tuple(MANAGED_DIRECTIVES[name].split(".")))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(MANAGED_DIRECTIVES)
+
+    def __len__(self) -> int:
+        return len(MANAGED_DIRECTIVES)

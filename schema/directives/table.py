@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass, replace
 from types import ModuleType
+from typing import NamedTuple
 
 Arity = tuple[int, int | None]
 """Fewest and most arguments after the directive name (``None``: no upper limit)."""
@@ -13,8 +13,7 @@ Arity = tuple[int, int | None]
 _ONE: Arity = (1, 1)
 
 
-@dataclass(frozen=True)
-class DirectiveTable:
+class DirectiveTable(NamedTuple):
     """What one server line's config-file parser accepts."""
 
     module: str
@@ -110,8 +109,7 @@ def directive_table(module: str) -> DirectiveTable:
     table = _between(directive_table(between[0]), directive_table(between[1]), module)
     refused: frozenset[str] = getattr(data, "REFUSED", frozenset())
     confirmed: frozenset[str] = getattr(data, "CONFIRMED", frozenset())
-    return replace(
-        table,
+    return table._replace(
         arity={name: arity for name, arity in table.arity.items() if name not in refused},
         aliases={alias: name for alias, name in table.aliases.items() if alias not in refused and name not in refused},
         uncertain=table.uncertain - refused - confirmed,

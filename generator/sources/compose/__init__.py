@@ -188,7 +188,7 @@ class _Reader:
         repository, bitnami = _image_kind(str(image))
         line = line_for_image(with_defaults(str(image)).rstrip(":")) if image else None
         if line is not None and "$" in str(image):  # the tag is chosen at run time: its default judges it
-            line = replace(line, floating=False)
+            line = line._replace(floating=False)
         image_at = self.at(("services", name, "image")) if image else where
         nets, aliases, networks_at = networks(spec, at)
         names = frozenset({name, *aliases} | ({str(spec["container_name"])} if spec.get("container_name") else set()))
@@ -346,7 +346,7 @@ class _Reader:
         if conf is not None:  # the mounted file's findings again at the mount, in the compose file
             mount, host = conf
             shown = os.path.normpath(host)
-            moved = [replace(s, where=mount.where) if s.where.file == shown else s for s in settings]
+            moved = [s._replace(where=mount.where) if s.where.file == shown else s for s in settings]
             self.result.subjects.append(replace(cfg, settings=tuple(moved), _index={}))
         self.result.secrets |= {value for s in settings for value in secret_values(s.name, s.args)}
         password = password_state(cfg, unknown, whole_unknown, password_given, env_unknown)
