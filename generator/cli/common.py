@@ -17,11 +17,11 @@ def prog_name() -> str:
 
 
 def print_run(run: Run, fmt: str) -> None:
-    from generator.report import REPORTERS
+    from generator.report import reporter
 
     for note in run.notes:
         print(note, file=sys.stderr)
-    text = REPORTERS[fmt](run)
+    text = reporter(fmt)(run)
     if text:
         sys.stdout.write(text)
 

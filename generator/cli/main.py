@@ -12,8 +12,8 @@ from importlib import import_module
 from generator.cli.common import print_run, prog_name
 from generator.cli.exit import Exit
 from generator.cli.startup import skip_pydantic_plugins
+from generator.report import FORMATS
 
-FORMATS = ("text", "json", "github")
 COMMANDS = ("build", "validate", "check", "audit", "tools")
 """The modules of this package that add commands (``tools`` adds several), in the order help lists them."""
 HOOK_COMMANDS = ("validate", "check")

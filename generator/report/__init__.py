@@ -7,12 +7,23 @@ contain them in the first place).
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from generator.judge import Run
-from generator.report import github, json, text
+if TYPE_CHECKING:
+    from generator.judge import Run
 
-Reporter = Callable[[Run], str]
-REPORTERS: dict[str, Reporter] = {"text": text.report, "json": json.report, "github": github.report}
-FORMATS = tuple(REPORTERS)
+Reporter = Callable[["Run"], str]
+FORMATS = ("text", "json", "github")
+"""Each is the module of this package of the same name, imported when a run is printed in that format."""
 
-__all__ = ["FORMATS", "REPORTERS", "Reporter"]
+
+def reporter(fmt: str) -> Reporter:
+    """The reporter of format ``fmt`` (one of ``FORMATS``)."""
+    if fmt not in FORMATS:
+        raise KeyError(fmt)
+    report: Reporter = import_module(f"generator.report.{fmt}").report
+    return report
+
+
+__all__ = ["FORMATS", "Reporter", "reporter"]

@@ -3,7 +3,6 @@ config or environment), Sentinel without a password, and Helm chart values (``Ch
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -122,7 +121,9 @@ def _unknown_keys(values: ChartValues, data: Any, tree: KeyTree, path: YamlPath)
         if name in tree:
             yield from _unknown_keys(values, value, tree[name], here)
         elif not open_map and not _dead_key(values, here):
-            close = difflib.get_close_matches(name, [k for k in tree if k != "*"], n=1, cutoff=0.7)
+            from difflib import get_close_matches  # only for a name that is not known
+
+            close = get_close_matches(name, [k for k in tree if k != "*"], n=1, cutoff=0.7)
             meant = KEY_HINTS.get(tuple(str(part) for part in here)) or (f"'{close[0]}'" if close else None)
             hint = f"; did you mean {meant}?" if meant else ""
             where = Location(values.file, *(values.document.positions.of_key(here) or (1, 1)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
@@ -141,7 +140,9 @@ def _directives(cfg: EffectiveConfig) -> Iterator[Hit]:
         if target is not None and target.has_directive(name):
             continue  # the common case needs the target's table only, not every line's
         if name not in REDIS_DIRECTIVES:
-            hint = difflib.get_close_matches(name, REDIS_DIRECTIVES, n=1)
+            from difflib import get_close_matches  # only for a name that is not known
+
+            hint = get_close_matches(name, REDIS_DIRECTIVES, n=1)
             if hint:
                 message = f"unknown directive '{name}'; did you mean '{hint[0]}'?"
             else:  # may be a value that slipped onto a line of its own, e.g. a password: never echo it

@@ -6,7 +6,6 @@ Messages never contain the value of a variable Infisical treats as secret (REDIS
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Sequence
 from urllib.parse import urlsplit
@@ -154,7 +153,9 @@ def check_assignments(assignments: Sequence[EnvAssignment], connection_elsewhere
             message = f"set again (first on line {latest[name].line}); the last one wins"
             problems.append(EnvProblem(assignment.line, name, message))
         if name.startswith("REDIS_") and name not in ENV_VAR_NAMES:
-            close = difflib.get_close_matches(name, sorted(ENV_VAR_NAMES), n=1)
+            from difflib import get_close_matches  # only for a name that is not known
+
+            close = get_close_matches(name, sorted(ENV_VAR_NAMES), n=1)
             hint = f"; did you mean {close[0]}?" if close else ""
             problems.append(EnvProblem(assignment.line, name, f"not read by Infisical{hint}"))
         latest[name] = assignment

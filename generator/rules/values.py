@@ -3,7 +3,6 @@ the model could (an unsupported mode, an unknown server line, a password written
 
 from __future__ import annotations
 
-import difflib
 import types
 import typing
 from collections.abc import Iterator
@@ -64,7 +63,9 @@ def _unknown_key(values: ValuesFile, error: ShapeError) -> Hit:
     known = [
         name for name in (model.model_fields if model else ()) if not (isinstance(present, dict) and name in present)
     ]
-    hint = difflib.get_close_matches(key, known, n=1)
+    from difflib import get_close_matches  # only for a name that is not known
+
+    hint = get_close_matches(key, known, n=1)
     return Hit(values.key_at(error.path), f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
 
 
@@ -126,7 +127,9 @@ def _ignore_rules(values: ValuesFile) -> Iterator[Hit]:
         where = values.at(("ignore_rules", index))
         known = RULES_BY_ID.get(rule_id)
         if known is None:
-            hint = difflib.get_close_matches(rule_id, RULES_BY_ID, n=1)
+            from difflib import get_close_matches  # only for a name that is not known
+
+            hint = get_close_matches(rule_id, RULES_BY_ID, n=1)
             yield Hit(where, f"no rule '{rule_id}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
         elif known.severity is Severity.ERROR:
             yield Hit(where, f"'{rule_id}' is an error: a values file cannot ignore it")
