@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import import_module
 
 from generator.cli.common import print_run, prog_name
 from generator.cli.exit import Exit
-from generator.cli.startup import skip_pydantic_plugins
+from generator.cli.startup import skip_pydantic_plugins, tune_gc
 from generator.report import FORMATS
 
 COMMANDS = ("build", "validate", "check", "audit", "tools")
@@ -22,8 +22,32 @@ parser built. The parse is the same (nothing precedes the command name), and imp
 building its parser costs a tenth of the start-up."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse's parser, reading the terminal's width itself: argparse makes a help formatter for every argument
+    it adds (to check the metavar), and its own way to the width imports shutil, and with it bz2, lzma and zlib.
+    Subcommands' parsers are of this class too (argparse makes them of the parent's class)."""
+
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        formatter: Callable[..., argparse.HelpFormatter] = self.formatter_class  # every formatter takes a width
+        return formatter(prog=self.prog, width=terminal_width() - 2)
+
+
+def terminal_width() -> int:
+    """What ``shutil.get_terminal_size()`` gives: ``COLUMNS`` if set, else the terminal's, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser(prog: str | None = None, only: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog=prog or prog_name(),
         description="Generate, validate, check and audit the Redis behind a self-hosted Infisical.",
     )
@@ -36,6 +60,7 @@ def build_parser(prog: str | None = None, only: str | None = None) -> argparse.A
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    tune_gc()
     skip_pydantic_plugins()
     parser = build_parser(only=words[0] if words and words[0] in HOOK_COMMANDS else None)
     try:

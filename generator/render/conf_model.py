@@ -48,7 +48,7 @@ class ConfFile(NamedTuple):
 
 
 def _d(name: str, *args: str | int, source: Path = (), secret: bool = False) -> Directive:
-    return Directive(name, tuple(str(a) for a in args), source, secret)
+    return Directive(name, tuple(map(str, args)), source, secret)
 
 
 def _yes(flag: bool) -> str:

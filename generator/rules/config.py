@@ -135,9 +135,10 @@ def _directives(cfg: EffectiveConfig) -> Iterator[Hit]:
     if cfg.live or cfg.kind == "sentinel":
         return
     target = cfg.target
+    table = None if target is None else target.directives()
     for setting in cfg.settings:
         name = setting.name
-        if target is not None and target.has_directive(name):
+        if table is not None and table.knows(name):
             continue  # the common case needs the target's table only, not every line's
         if name not in REDIS_DIRECTIVES:
             from difflib import get_close_matches  # only for a name that is not known
