@@ -1,14 +1,15 @@
 """The fast path of ``parse_yaml``: libyaml's parser (``ruamel.yaml.clib``) for the events, composed here.
 
 ruamel's round-trip loader is pure Python and costs milliseconds per file; `validate` of 200 files and `check` of
-long Helm values spend most of their time in it. This module reads the same events through the C parser, builds
-the node tree itself (iteratively), and produces exactly what the round-trip path produces: the plain data, and
-the line and column of every key and value. Scalars are constructed by ruamel's own round-trip constructor, so
-``0o17``, ``1_000``, ``.inf`` or a timestamp mean the same on both paths.
+long Helm values spend most of their time in it. This module reads the same events through the C parser, builds the
+node tree itself (iteratively), and produces exactly what the round-trip path produces: the plain data, and the line
+and column of every key and value. A document without anchors, aliases or merge keys (most are) is built in one
+pass, straight from the events; the others go through the node tree. Scalars are constructed by ruamel's own
+round-trip constructor, so ``0o17``, ``1_000``, ``.inf`` or a timestamp mean the same on both paths.
 
-Anything unusual (no C parser, a tab anywhere, a parse error, a duplicate key, an explicit tag, a complex key,
-more than one document, nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` nodes) raises
-``FallbackError``: the round-trip path then reads the text again and reports, or refuses, it exactly as before.
+Anything unusual (no C parser, a tab anywhere, a parse error, a duplicate key, an explicit tag, a complex key, more
+than one document, nesting deeper than ``MAX_DEPTH``, more than ``MAX_NODES`` nodes) raises ``FallbackError``: the
+round-trip path then reads the text again and reports, or refuses, it exactly as before.
 """
 
 from __future__ import annotations
@@ -95,9 +96,10 @@ class _Composer:
 
     def compose(self, text: str) -> Node | None:
         parser = CParser(text)
+        event = self._event
         try:
-            while parser.check_event():
-                self._event(parser.get_event())
+            while (next_event := parser.get_event()) is not None:  # None after the stream's end
+                event(next_event)
         except (FallbackError, TooDeepError):
             raise
         except Exception as error:  # the round-trip path words the parse error
@@ -226,6 +228,96 @@ def _entries(node: _Mapping) -> list[tuple[Any, _Scalar, Node]]:
     return entries
 
 
+class _NodesNeededError(Exception):
+    """An anchor, an alias or a merge key: the node tree resolves them."""
+
+
+class _Direct:
+    """Events -> plain data and positions in one pass, for a document that holds no anchor, alias or merge key:
+    the same result as composing the node tree and walking it."""
+
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        self.keys: dict[YamlPath, tuple[int, int]] = {}
+        self.values: dict[YamlPath, tuple[int, int]] = {}
+        self.root: Any = None
+        self.documents = 0
+        # one frame per open mapping or sequence: (container, its path, [the key waiting for its value, that
+        # key's position (None: a key comes next), the keys already seen as written])
+        self.stack: list[tuple[Any, YamlPath, list[Any]]] = []
+
+    def build(self, text: str) -> None:
+        parser = CParser(text)
+        try:
+            while (event := parser.get_event()) is not None:
+                self._event(event)
+        except (FallbackError, TooDeepError, _NodesNeededError):
+            raise
+        except Exception as error:  # the round-trip path words the parse error
+            raise FallbackError from error
+        finally:
+            parser.dispose()
+
+    def _event(self, event: Any) -> None:
+        kind = event.__class__
+        if kind is ScalarEvent:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                raise _NodesNeededError
+            mark = event.start_mark
+            if event.style in ("", None) and event.implicit[0]:
+                value, is_merge = _PLAIN.get(event.value) or _plain_scalar(event.value)
+                if is_merge:
+                    raise _NodesNeededError
+            else:
+                value = event.value  # quoted or block: a string
+            self._add(value, (mark.line + 1, mark.column + 1), None)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or len(self.stack) >= self.max_depth:
+                raise _NodesNeededError
+            mark = event.start_mark
+            container: dict[Any, Any] | list[Any] = {} if kind is MappingStartEvent else []
+            path = self._add(container, (mark.line + 1, mark.column + 1), container)
+            self.stack.append((container, path, [None, None, set()]))
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            self.stack.pop()
+        elif kind is AliasEvent:
+            raise _NodesNeededError
+        elif kind is DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1 or event.version or event.tags:
+                raise FallbackError
+
+    def _add(self, value: Any, where: tuple[int, int], container: Any) -> YamlPath:
+        """Puts ``value`` where the open container expects it; the path it is at."""
+        if not self.stack:
+            self.root = value if container is not None else _plain(value)
+            return ()
+        parent, path, pending = self.stack[-1]
+        if parent.__class__ is list:
+            child: YamlPath = (*path, len(parent))
+            self.keys[child] = self.values[child] = where
+            parent.append(value if container is not None else _plain(value))
+            return child
+        if pending[1] is None:  # a key
+            if container is not None:
+                raise FallbackError  # a complex key
+            try:
+                if value in pending[2]:
+                    raise FallbackError  # a duplicate key: the round-trip path refuses it
+                pending[2].add(value)
+            except TypeError:  # an unhashable key
+                raise FallbackError from None
+            pending[0], pending[1] = value, where
+            return path
+        key, key_at = pending[0], pending[1]
+        pending[0] = pending[1] = None
+        child = (*path, str(key))
+        self.keys[child] = key_at
+        self.values[child] = key_at if value is None else where
+        parent[str(key)] = value if container is not None else _plain(value)
+        return child
+
+
 class _Walker:
     def __init__(self, max_nodes: int) -> None:
         self.max_nodes = max_nodes
@@ -253,13 +345,22 @@ class _Walker:
                 self.keys[child] = self.values[child] = (item.line, item.column)
                 items.append(self.walk(item, child))
             return items
-        scalar = None if node is None else node.value
-        if isinstance(scalar, bool) or scalar is None:
-            return scalar
-        for plain_type in (str, int, float):
-            if isinstance(scalar, plain_type):
-                return plain_type(scalar)
-        return str(scalar)
+        return _plain(None if node is None else node.value)
+
+
+def _plain(scalar: Any) -> Any:
+    """A scalar as plain data: ruamel's subclasses of int, float and str as those, anything else (a timestamp)
+    as text."""
+    if scalar is None or type(scalar) in _PLAIN_TYPES or isinstance(scalar, bool):
+        return scalar
+    for plain_type in (str, int, float):
+        if isinstance(scalar, plain_type):
+            return plain_type(scalar)
+    return str(scalar)
+
+
+_PLAIN_TYPES = frozenset({str, int, float, bool})
+"""Values that are plain data as they are (ruamel's round-trip constructor makes subclasses of some)."""
 
 
 def parse_events(
@@ -268,6 +369,15 @@ def parse_events(
     """(plain data, key positions, value positions), 1-based; raises ``FallbackError`` or ``TooDeepError``."""
     if CParser is None or "\t" in text:  # libyaml takes some tabs ruamel refuses: ruamel decides
         raise FallbackError
+    direct = _Direct(max_depth)
+    try:
+        direct.build(text)
+    except _NodesNeededError:
+        pass
+    else:
+        if len(direct.keys) + 1 > max_nodes:
+            raise FallbackError
+        return direct.root, direct.keys, direct.values
     root = _Composer(max_depth).compose(text)
     walker = _Walker(max_nodes)
     data = walker.walk(root, ())
