@@ -19,8 +19,7 @@ def deployment_rule(rule_id: str) -> Callable[[DeploymentPredicate], DeploymentP
     def register(fn: DeploymentPredicate) -> DeploymentPredicate:
         @predicate(rule_id, ValuesFile)
         def on_values(values: ValuesFile) -> Iterator[Hit]:
-            if values.deployment is not None:
-                yield from fn(values, values.deployment)
+            return iter(()) if values.deployment is None else fn(values, values.deployment)
 
         return fn
 

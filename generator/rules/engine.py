@@ -140,8 +140,10 @@ def applicable(subject: Subject) -> list[Registered]:
 def judge(subjects: Iterable[Subject]) -> list[Finding]:
     """Every finding of every registered rule on every subject."""
     found: list[Finding] = []
+    add = found.append
     for subject in subjects:
         for entry in applicable(subject):
             rule = entry.rule
-            found.extend(Finding(hit.where, rule.severity, rule.id, hit.message) for hit in entry.judge(subject))
+            for hit in entry.judge(subject):
+                add(Finding(hit.where, rule.severity, rule.id, hit.message))
     return found

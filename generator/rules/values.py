@@ -124,15 +124,15 @@ def _ignore_rules(values: ValuesFile) -> Iterator[Hit]:
     for index, rule_id in enumerate(listed if isinstance(listed, list) else []):
         if not isinstance(rule_id, str):
             continue
-        where = values.at(("ignore_rules", index))
         known = RULES_BY_ID.get(rule_id)
         if known is None:
             from difflib import get_close_matches  # only for a name that is not known
 
             hint = get_close_matches(rule_id, RULES_BY_ID, n=1)
-            yield Hit(where, f"no rule '{rule_id}'" + (f"; did you mean '{hint[0]}'?" if hint else ""))
+            message = f"no rule '{rule_id}'" + (f"; did you mean '{hint[0]}'?" if hint else "")
+            yield Hit(values.at(("ignore_rules", index)), message)
         elif known.severity is Severity.ERROR:
-            yield Hit(where, f"'{rule_id}' is an error: a values file cannot ignore it")
+            yield Hit(values.at(("ignore_rules", index)), f"'{rule_id}' is an error: a values file cannot ignore it")
 
 
 @predicate("mode.supported", ValuesFile)
