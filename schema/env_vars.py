@@ -1,7 +1,5 @@
 """Every Redis-related environment variable the Infisical backend reads (backend/src/lib/config/env.ts)."""
 
-from __future__ import annotations
-
 import re
 from typing import Literal, NamedTuple
 

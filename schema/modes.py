@@ -1,7 +1,5 @@
 """Deployment modes: the three Infisical supports, and the one it does not."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import NamedTuple
 

@@ -1,7 +1,5 @@
 """What a rule is: its id, severity, the inputs it judges, and what it means for Infisical."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import NamedTuple
 

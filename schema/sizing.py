@@ -14,8 +14,6 @@ Derivation (the docs' sizing page prints these constants):
   its CPU request the tier's vCPUs, and no CPU limit (throttling a single-threaded server shows up as latency).
 """
 
-from __future__ import annotations
-
 from typing import Literal, NamedTuple
 
 from .units import GIB, MIB

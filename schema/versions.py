@@ -6,8 +6,6 @@ than the newest known line of its family is judged as that newest line (a warnin
 than the oldest known line is an error.
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -44,7 +42,7 @@ class ServerTarget(NamedTuple):
         return (self.major, self.minor)
 
     @property
-    def judged_as(self) -> ServerTarget | None:
+    def judged_as(self) -> "ServerTarget | None":
         """The known line whose directive table judges this version (``None``: older than every known line)."""
         return match_target(self).line
 

@@ -5,8 +5,6 @@ more than ``MAX_NODES`` nodes are refused with a ``YamlLoadError``, never a hang
 (``<<: *anchor``) are resolved, and a merged key is located where its anchor's mapping writes it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple

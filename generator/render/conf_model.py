@@ -1,8 +1,6 @@
 """Deployment -> the directives of each Redis and Sentinel config file, each tagged with the values-file key
 it comes from. `build` lays these out as text; `validate` judges exactly these, so both agree."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from typing import Literal, NamedTuple
 

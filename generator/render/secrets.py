@@ -1,7 +1,5 @@
 """What stands where a password goes: the placeholder by default, the real value with --resolve-secrets."""
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 from typing import NamedTuple
@@ -42,7 +40,7 @@ class SecretValues(NamedTuple):
         return self.environ is not None
 
     @classmethod
-    def from_process_env(cls) -> SecretValues:
+    def from_process_env(cls) -> "SecretValues":
         return cls(environ=dict(os.environ))
 
 

@@ -7,8 +7,6 @@ scopes and the subject does not say it cannot be judged by it. Adding a rule: de
 write its predicate in a module of this package with ``@predicate(rule_id, SubjectType)``.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable, Iterator
 from importlib import import_module
 from typing import Any, NamedTuple, Protocol, TypeVar

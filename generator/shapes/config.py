@@ -2,8 +2,6 @@
 file on disk, the config text inside Helm values or a compose command, or ``CONFIG GET *`` on a live server.
 The config rules judge this one shape."""
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
@@ -82,7 +80,7 @@ class EffectiveConfig:
         absent_at: Mapping[str, Location] | None = None,
         not_judged: Iterable[str] = (),
         kind: ConfigKind | None = None,
-    ) -> EffectiveConfig:
+    ) -> "EffectiveConfig":
         """Builds the index; a config with any ``sentinel ...`` line is a Sentinel's unless ``kind`` says."""
         items = tuple(settings)
         if kind is None:

@@ -1,7 +1,5 @@
 """Findings are data: where, how bad, which rule, what. Reporters turn lists of them into text."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from generator.schema.project import rule_docs_url

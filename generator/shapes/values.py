@@ -2,8 +2,6 @@
 shape errors, and the model itself when it could be built (after setting aside keys with shape errors, so one
 misspelt key does not hide the rule findings that can still be judged)."""
 
-from __future__ import annotations
-
 from typing import Any, NamedTuple
 
 from generator.formats.yaml import YamlDocument, YamlPath

@@ -4,8 +4,6 @@ A source turns one input (a file or a server) into subjects for the rules (``gen
 findings about the input itself (unreadable, not parsable), never an exception: see ``generator.judge``.
 """
 
-from __future__ import annotations
-
 import re
 import stat
 from dataclasses import dataclass, field

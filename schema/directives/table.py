@@ -1,7 +1,5 @@
 """One server line's redis.conf directives as a lookup table, loaded lazily from its data module."""
 
-from __future__ import annotations
-
 import functools
 import importlib
 from types import ModuleType
