@@ -161,6 +161,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=9, help="runs of each side of a row (default 9)")
     parser.add_argument("--wall", action="store_true", help="wall-clock time instead of CPU time")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown (the docs' Speed page)")
     args = parser.parse_args()
     global WALL
     WALL = args.wall
@@ -200,19 +201,33 @@ def main() -> int:
             ratio = median(a) / median(b)
             rows.append(Row(f"check {label} vs validate", median(a), median(b), ratio, "<= 1.5x", ratio <= 1.5))
 
-    width = max(len(r.name) for r in rows)
-    print(f"{'row':<{width}}  {'ours':>8}  {'theirs':>8}  {'ratio':>6}  target    ")
-    for r in rows:
-        times = f"{r.ours * 1000:6.0f}ms  {r.theirs * 1000:6.0f}ms"
-        print(f"{r.name:<{width}}  {times}  {r.ratio:5.2f}x  {r.target:<8}  {'ok' if r.ok else 'MISSED'}")
     rss_ok = rss <= 40
-    print(
-        f"{'peak RSS of validate':<{width}}  {rss:6.1f}MiB  {'':>8}  {'':>6}  <= 40 MiB  {'ok' if rss_ok else 'MISSED'}"
-    )
     clock = "wall-clock" if WALL else "CPU"
     python = sys.version.split()[0]
-    print(f"({clock} time, medians of {args.repeat} paired runs each; Python {python}, {os.cpu_count()} CPUs)")
+    footer = f"{clock} time, medians of {args.repeat} paired runs each; Python {python}, {os.cpu_count()} CPUs"
+    print((markdown_table if args.markdown else text_table)(rows, rss, rss_ok, footer))
     return 0 if all(r.ok for r in rows) and rss_ok else 1
+
+
+def text_table(rows: list[Row], rss: float, rss_ok: bool, footer: str) -> str:
+    width = max(len(r.name) for r in rows)
+    lines = [f"{'row':<{width}}  {'ours':>8}  {'theirs':>8}  {'ratio':>6}  target    "]
+    for r in rows:
+        times = f"{r.ours * 1000:6.0f}ms  {r.theirs * 1000:6.0f}ms"
+        lines.append(f"{r.name:<{width}}  {times}  {r.ratio:5.2f}x  {r.target:<8}  {'ok' if r.ok else 'MISSED'}")
+    verdict = "ok" if rss_ok else "MISSED"
+    lines.append(f"{'peak RSS of validate':<{width}}  {rss:6.1f}MiB  {'':>8}  {'':>6}  <= 40 MiB  {verdict}")
+    return "\n".join([*lines, f"({footer})"])
+
+
+def markdown_table(rows: list[Row], rss: float, rss_ok: bool, footer: str) -> str:
+    """The same table for the docs' Speed page."""
+    lines = ["| row | ours | theirs | ratio | target |", "|---|---|---|---|---|"]
+    for r in rows:
+        target = r.target if r.ok else f"{r.target} (missed)"
+        lines.append(f"| {r.name} | {r.ours * 1000:.0f} ms | {r.theirs * 1000:.0f} ms | {r.ratio:.2f}x | {target} |")
+    lines.append(f"| peak RSS of validate | {rss:.1f} MiB | | | <= 40 MiB{'' if rss_ok else ' (missed)'} |")
+    return "\n".join([*lines, "", f"({footer}.)"])
 
 
 if __name__ == "__main__":

@@ -67,7 +67,11 @@ def read_text(path: Path, display: str) -> str:
         raise unreadable(display, f"cannot read: larger than the {MAX_FILE_BYTES // (1024 * 1024)} MiB limit")
     try:
         with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+            # what stat said plus a byte (a buffer of the limit's size would be allocated for every file); a file
+            # that grew since, or that stat gives no size for (/proc), is read on up to the limit
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as error:
         raise unreadable(display, f"cannot read: {error.strerror or type(error).__name__}") from None
     if len(data) > MAX_FILE_BYTES:
