@@ -12,8 +12,6 @@ job (every selector carries it, so one Prometheus can watch several Redis deploy
 deployment's own figures (:func:`alert_figures`): thresholds come from the sizing derivation, never typed here.
 """
 
-from __future__ import annotations
-
 import json
 from collections.abc import Callable
 from string import Template

@@ -1,8 +1,6 @@
 """Facts about the Helm charts people run Redis for Infisical with: where their values put redis.conf text,
 and what a pod runs with when the values say nothing (see ../shared/facts/helm-charts.md)."""
 
-from __future__ import annotations
-
 from functools import cache
 from typing import Literal, NamedTuple
 

@@ -19,8 +19,6 @@ Quoting rule: docker compose (compose-go) and python-dotenv must both read every
   quotes), or a ``'`` together with ``"``, ``\\`` or ``$``.
 """
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

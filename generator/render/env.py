@@ -4,8 +4,6 @@ Only names from `schema.env_vars` are written (`env_var` raises KeyError on any 
 `infisical_env_view`, feeds the Kubernetes Secret in `generator.render.helm`, so the two cannot drift.
 """
 
-from __future__ import annotations
-
 import textwrap
 from typing import NamedTuple
 from urllib.parse import quote

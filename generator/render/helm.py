@@ -5,8 +5,6 @@ pins, and 23.1; redis-cluster 13.0); tests/test_helm_values.py checks that again
 views below carry every decision; the templates under templates/helm/ only lay them out.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from typing import Literal, NamedTuple

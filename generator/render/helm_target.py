@@ -6,8 +6,6 @@ namespace as the values, never from the host lists the values file gives for mac
 tests/test_helm_render.py renders the real charts and checks every name here against what they create.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from generator.render.env import EnvEntry, InfisicalEnv, infisical_env_view
