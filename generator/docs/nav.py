@@ -60,6 +60,7 @@ def nav_yaml(example_names: list[str]) -> str:
         *(f"      - {q(name)}: {q(f'reference/examples/{name}.md')}" for name in example_names),
         "  - About:",
         f"      - {q('verified.md')}",
+        f"      - {q('speed.md')}",
         f"      - {q('contributing.md')}",
     ]
     return "\n".join(lines) + "\n"
