@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from generator.formats.yaml import YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.secrets import secret_values
 from generator.schema.versions import line_for_image
 from generator.shapes.compose import (
@@ -29,12 +28,11 @@ from generator.shapes.compose import (
 )
 from generator.shapes.config import ConfigKind, EffectiveConfig, Setting
 from generator.shapes.env import EnvFacts
-from generator.shapes.finding import Location, rule_finding
+from generator.shapes.finding import Location
 from generator.shapes.image import ImageReference
-from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
+from generator.sources.base import Note, SourceResult, read_text
 from generator.sources.compose.command import (
     Invocation,
-    TextCursor,
     Word,
     command_words,
     echoed_files,
@@ -52,6 +50,7 @@ from generator.sources.compose.env import (
     file_entries,
 )
 from generator.sources.compose.layout import host_file, memory_limit, mounts, networks, ports
+from generator.sources.compose.merge import Layer, merge, read_layers
 from generator.sources.compose.server import (
     RULE_READS,
     data_dir,
@@ -92,13 +91,12 @@ def read_compose(path: Path, display: str) -> SourceResult:
 
 
 def compose_from_text(text: str, display: str) -> SourceResult:
-    try:
-        document = parse_yaml(text)
-    except YamlLoadError as error:
-        where = Location(display, error.line, error.column)
-        raise InputError(rule_finding("schema.yaml", where, error.reason)) from None
-    reader = _Reader(document, text, display)
-    return reader.read()
+    """A compose file; with its override file when `docker compose` would read both (``merge.project_pair``)."""
+    layers, note = read_layers(text, display)
+    result = _Reader(layers).read()
+    if note is not None:
+        result.notes.append(note)
+    return result
 
 
 def _image_kind(image: str) -> tuple[str, bool]:
@@ -109,21 +107,29 @@ def _image_kind(image: str) -> tuple[str, bool]:
 
 
 class _Reader:
-    def __init__(self, document: YamlDocument, text: str, display: str) -> None:
-        self.document = document
-        self.data: dict[str, Any] = document.data
-        self.display = display
-        self.base = Path(display).parent
-        self.cursor = TextCursor(text, display)
-        self.result = SourceResult(ignored=inline_ignores(text))
+    def __init__(self, layers: list[Layer]) -> None:
+        self.layers = layers
+        self.merged = merge(layers[0].document, layers[1].document) if len(layers) > 1 else None
+        self.data: dict[str, Any] = layers[0].document.data if self.merged is None else self.merged.data
+        self.display = layers[0].display
+        self.base = Path(self.display).parent
+        self.result = SourceResult(ignored=set().union(*(layer.ignored for layer in layers)))
         configs = self.data.get("configs")
         self.configs: dict[str, Any] = configs if isinstance(configs, dict) else {}
         self.backend_env: dict[str, EnvFacts] = {}
 
+    def written(self, path: tuple[str | int, ...]) -> tuple[Layer, tuple[str | int, ...]]:
+        """The file that writes the value at ``path`` of the (merged) data, and its path there."""
+        if self.merged is None:
+            return self.layers[0], path
+        origin, cut = self.merged.origin(path)
+        return self.layers[origin.layer], (*origin.path, *path[len(path) - cut :])
+
     def at(self, path: tuple[str | int, ...], *, key: bool = False) -> Location:
-        positions = self.document.positions
-        found = positions.of_key(path) if key else positions.of_value(path)
-        return Location(self.display, *(found or (1, 1)))
+        layer, written = self.written(path)
+        positions = layer.document.positions
+        found = positions.of_key(written) if key else positions.of_value(written)
+        return Location(layer.display, *(found or (1, 1)))
 
     def read(self) -> SourceResult:
         services = self.data["services"]
@@ -172,12 +178,13 @@ class _Reader:
         value = spec.get(key)
         if value is None:
             return []
-        path: tuple[str | int, ...] = ("services", name, key)
+        layer, path = self.written(("services", name, key))
+        positions = layer.document.positions
         if isinstance(value, list):
-            places = [self.document.positions.of_value((*path, i)) or (1, 1) for i in range(len(value))]
+            places = [positions.of_value((*path, i)) or (1, 1) for i in range(len(value))]
         else:
-            places = [self.document.positions.of_value(path) or (1, 1)]
-        return command_words(value, places, self.cursor)
+            places = [positions.of_value(path) or (1, 1)]
+        return command_words(value, places, layer.cursor)
 
     def _service(self, name: str, spec: dict[str, Any]) -> ComposeService:
         def at(path: tuple[str | int, ...]) -> Location:
@@ -222,7 +229,8 @@ class _Reader:
         if repository.endswith(("infisical/infisical", "infisical/backend")) or "infisical/infisical-" in repository:
             return self._backend(service, files)
         written = [*self._words(name, spec, "entrypoint"), *self._words(name, spec, "command")]
-        words = expand_shell(written, self.cursor)
+        script_from = "command" if spec.get("command") is not None else "entrypoint"
+        words = expand_shell(written, self.written(("services", name, script_from))[0].cursor)
         shell = words is not written
         if bitnami and words and words[0].text.rsplit("/", 1)[-1] == "run.sh":
             words = words[1:]
