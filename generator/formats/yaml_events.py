@@ -232,6 +232,20 @@ class _NodesNeededError(Exception):
     """An anchor, an alias or a merge key: the node tree resolves them."""
 
 
+class _Frame:
+    """An open mapping or sequence of ``_Direct``: the container, its path, and for a mapping the key waiting for
+    its value (``key_at`` None: a key comes next) and the keys already seen, as written."""
+
+    __slots__ = ("container", "key", "key_at", "path", "seen")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: YamlPath) -> None:
+        self.container = container
+        self.path = path
+        self.key: Any = None
+        self.key_at: tuple[int, int] | None = None
+        self.seen: set[Any] = set()
+
+
 class _Direct:
     """Events -> plain data and positions in one pass, for a document that holds no anchor, alias or merge key:
     the same result as composing the node tree and walking it."""
@@ -242,9 +256,7 @@ class _Direct:
         self.values: dict[YamlPath, tuple[int, int]] = {}
         self.root: Any = None
         self.documents = 0
-        # one frame per open mapping or sequence: (container, its path, [the key waiting for its value, that
-        # key's position (None: a key comes next), the keys already seen as written])
-        self.stack: list[tuple[Any, YamlPath, list[Any]]] = []
+        self.stack: list[_Frame] = []
 
     def build(self, text: str) -> None:
         parser = CParser(text)
@@ -277,7 +289,7 @@ class _Direct:
             mark = event.start_mark
             container: dict[Any, Any] | list[Any] = {} if kind is MappingStartEvent else []
             path = self._add(container, (mark.line + 1, mark.column + 1), container)
-            self.stack.append((container, path, [None, None, set()]))
+            self.stack.append(_Frame(container, path))
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             self.stack.pop()
         elif kind is AliasEvent:
@@ -292,29 +304,31 @@ class _Direct:
         if not self.stack:
             self.root = value if container is not None else _plain(value)
             return ()
-        parent, path, pending = self.stack[-1]
+        frame = self.stack[-1]
+        parent = frame.container
         if parent.__class__ is list:
-            child: YamlPath = (*path, len(parent))
+            child: YamlPath = (*frame.path, len(parent))
             self.keys[child] = self.values[child] = where
             parent.append(value if container is not None else _plain(value))
             return child
-        if pending[1] is None:  # a key
+        key_at = frame.key_at
+        if key_at is None:  # a key
             if container is not None:
                 raise FallbackError  # a complex key
             try:
-                if value in pending[2]:
+                if value in frame.seen:
                     raise FallbackError  # a duplicate key: the round-trip path refuses it
-                pending[2].add(value)
+                frame.seen.add(value)
             except TypeError:  # an unhashable key
                 raise FallbackError from None
-            pending[0], pending[1] = value, where
-            return path
-        key, key_at = pending[0], pending[1]
-        pending[0] = pending[1] = None
-        child = (*path, str(key))
+            frame.key, frame.key_at = value, where
+            return frame.path
+        key = str(frame.key)
+        frame.key = frame.key_at = None
+        child = (*frame.path, key)
         self.keys[child] = key_at
         self.values[child] = key_at if value is None else where
-        parent[str(key)] = value if container is not None else _plain(value)
+        parent[key] = value if container is not None else _plain(value)  # type: ignore[call-overload]
         return child
 
 
