@@ -57,9 +57,11 @@ def test_a_user_who_names_plugins_gets_pydantic_s_own_discovery() -> None:
 def test_the_stand_in_loader_hands_any_other_name_to_pydantic_s_own() -> None:
     code = (
         "import sys; from generator.cli.startup import skip_pydantic_plugins; skip_pydantic_plugins();"
-        "from pydantic.plugin import _loader; print(_loader.get_plugins(), _loader.PYDANTIC_ENTRY_POINT_GROUP)"
+        "from pydantic.plugin import _loader; print(_loader.get_plugins(), _loader.PYDANTIC_ENTRY_POINT_GROUP);"
+        "import sys; real = sys.modules['pydantic.plugin._loader']; _loader.PYDANTIC_ENTRY_POINT_GROUP;"
+        "print(sys.modules['pydantic.plugin._loader'] is real is not _loader)"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=_env(), check=True
     )
-    assert result.stdout.split() == ["()", "pydantic"]
+    assert result.stdout.split() == ["()", "pydantic", "True"]  # the real loader is imported once

@@ -39,7 +39,8 @@ class _NoPlugins(ModuleType):
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__"):  # the import system asks a module for __path__ and the like
             raise AttributeError(name)
-        del sys.modules[LOADER]
+        if sys.modules.get(LOADER) is self:
+            del sys.modules[LOADER]
         real = import_module(LOADER)
         return getattr(real, name)
 
