@@ -8,9 +8,12 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.shapes.finding import Finding, Location, rule_finding
+
+if TYPE_CHECKING:  # not imported at run time: reading a redis.conf needs no YAML parser
+    from generator.formats.yaml import YamlLoadError
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """Largest file judged: a redis.conf, values file or compose file is a few kB to a few hundred kB."""
@@ -52,6 +55,12 @@ class InputError(Exception):
 
 def unreadable(display: str, message: str, line: int | None = None, column: int | None = None) -> InputError:
     return InputError(rule_finding("input.unreadable", Location(display, line, column), message))
+
+
+def unparsable(display: str, error: "YamlLoadError", line_offset: int = 0) -> InputError:
+    """YAML the parser refused, at its line and column (``line_offset``: the document starts further down)."""
+    line = error.line if not line_offset else (error.line or 1) + line_offset
+    return InputError(rule_finding("schema.yaml", Location(display, line, error.column), error.reason))
 
 
 def read_text(path: Path, display: str) -> str:

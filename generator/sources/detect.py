@@ -10,7 +10,7 @@ from typing import Any
 from generator.formats.yaml import YamlLoadError, parse_yaml
 from generator.schema.versions import ServerTarget
 from generator.shapes.finding import Location, rule_finding
-from generator.sources.base import InputError, SourceResult
+from generator.sources.base import InputError, SourceResult, unparsable
 from generator.sources.conf import conf_from_text
 from generator.sources.dotenv import dotenv_from_text
 from generator.sources.kind import text_kind
@@ -48,9 +48,7 @@ def _read_yaml(text: str, display: str, target: ServerTarget | None = None) -> S
             from generator.sources.charts import helm_from_text
 
             return helm_from_text(text, display, target)
-        raise InputError(
-            rule_finding("schema.yaml", Location(display, error.line, error.column), error.reason)
-        ) from None
+        raise unparsable(display, error) from None
     for router in YAML_KINDS:
         result = router(data, text, display)
         if result is not None:

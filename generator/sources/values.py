@@ -21,9 +21,9 @@ from generator.schema.rules import RULES_BY_ID, Scope, Severity
 from generator.schema.secrets import PASSWORD_SOURCE_KEYS
 from generator.schema.values import MANAGED_DIRECTIVES, Deployment
 from generator.shapes.config import EffectiveConfig, Setting
-from generator.shapes.finding import Location, rule_finding
+from generator.shapes.finding import Location
 from generator.shapes.values import ShapeError, ValuesFile
-from generator.sources.base import InputError, SourceResult, read_text
+from generator.sources.base import SourceResult, read_text, unparsable
 
 MAX_REPAIRS = 50
 EXTENSION_PREFIX = "x-"
@@ -38,8 +38,7 @@ def values_from_text(text: str, display: str) -> SourceResult:
     try:
         document = parse_yaml(text)
     except YamlLoadError as error:
-        where = Location(display, error.line, error.column)
-        raise InputError(rule_finding("schema.yaml", where, error.reason)) from None
+        raise unparsable(display, error) from None
     errors, deployment = build_model(document.data)
     values = ValuesFile(display, document, errors, deployment)
     result = SourceResult(subjects=[values, *generated_configs(values)])

@@ -20,9 +20,9 @@ from generator.schema.versions import ServerTarget, match_target
 from generator.shapes.chart import ChartValues
 from generator.shapes.config import EffectiveConfig
 from generator.shapes.env import EnvFacts
-from generator.shapes.finding import Location, rule_finding
+from generator.shapes.finding import Location
 from generator.shapes.image import ImageReference
-from generator.sources.base import InputError, Note, SourceResult, inline_ignores, read_text
+from generator.sources.base import Note, SourceResult, inline_ignores, read_text, unparsable
 from generator.sources.charts.config import Reader, auth_on, get, roles, section_at, settings
 from generator.sources.charts.identify import identify, not_a_chart
 from generator.sources.charts.secret import secret_env
@@ -125,9 +125,7 @@ def helm_from_text(text: str, display: str, target: ServerTarget | None = None) 
             from generator.sources.charts.manifests import manifests_from_text
 
             return manifests_from_text(text, display, target)
-        raise InputError(
-            rule_finding("schema.yaml", Location(display, error.line, error.column), error.reason)
-        ) from None
+        raise unparsable(display, error) from None
     result = SourceResult(ignored=inline_ignores(text))
     data: Any = document.data
     if isinstance(data, dict) and data.get("kind") in ("Secret", "ConfigMap"):

@@ -9,7 +9,7 @@ from typing import Any
 from generator.formats.yaml import Positions, YamlDocument, YamlLoadError, parse_yaml
 from generator.schema.versions import ServerTarget
 from generator.shapes.finding import Location, rule_finding
-from generator.sources.base import InputError, Note, SourceResult, inline_ignores
+from generator.sources.base import InputError, Note, SourceResult, inline_ignores, unparsable
 
 _SEPARATOR = re.compile(r"^---(?:[ \t].*)?$")
 
@@ -44,8 +44,7 @@ def manifests_from_text(text: str, display: str, target: ServerTarget | None = N
         try:
             document = _shifted(parse_yaml(chunk), offset)
         except YamlLoadError as error:
-            where = Location(display, (error.line or 1) + offset, error.column)
-            raise InputError(rule_finding("schema.yaml", where, error.reason)) from None
+            raise unparsable(display, error, offset) from None
         kind = document.data.get("kind") if isinstance(document.data, dict) else None
         if judge_manifest(document, text, display, result, target):
             judged += 1

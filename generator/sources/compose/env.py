@@ -80,16 +80,23 @@ def file_entries(files: list[EnvFile], notes: list[Note]) -> tuple[list[EnvEntry
     entries: list[EnvEntry] = []
     unreadable = False
     for env_file in files:
-        try:
-            text = read_text(env_file.path, env_file.display)
-        except InputError:
+        text = _env_file_text(env_file, notes)
+        if text is None:
             unreadable = unreadable or env_file.required
-            notes.append(Note(env_file.where, f"env_file {env_file.display} cannot be read here: not judged"))
             continue
         for assignment in parse_dotenv(text).assignments:
             where = Location(env_file.display, assignment.line, 1)
             entries.append(EnvEntry(assignment.name, compose_value(assignment.value), where, assignment.value))
     return entries, unreadable
+
+
+def _env_file_text(env_file: EnvFile, notes: list[Note]) -> str | None:
+    """The env_file's text; None, with a note, when it cannot be read here."""
+    try:
+        return read_text(env_file.path, env_file.display)
+    except InputError:
+        notes.append(Note(env_file.where, f"env_file {env_file.display} cannot be read here: not judged"))
+        return None
 
 
 def _sets_connection(winners: dict[str, Any], entries: list[EnvEntry]) -> bool:
@@ -132,11 +139,9 @@ def backend_env(
     written: dict[str, tuple[str, Location]] = {}
     unreadable = False
     for number, env_file in enumerate(files, start=1):
-        try:
-            text = read_text(env_file.path, env_file.display)
-        except InputError:
+        text = _env_file_text(env_file, notes)
+        if text is None:
             unreadable = unreadable or env_file.required
-            notes.append(Note(env_file.where, f"env_file {env_file.display} cannot be read here: not judged"))
             continue
         parsed = parse_dotenv(text)
         for problem in parsed.problems:

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from generator.formats.yaml import YamlDocument, YamlLoadError, YamlPath, parse_yaml
 from generator.shapes.finding import Location, rule_finding
-from generator.sources.base import InputError, Note, inline_ignores, read_text
+from generator.sources.base import InputError, Note, inline_ignores, read_text, unparsable
 from generator.sources.compose.command import TextCursor
 
 PROJECT_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -66,8 +66,7 @@ def _layer(text: str, display: str) -> Layer:
     try:
         document = parse_yaml(text)
     except YamlLoadError as error:
-        where = Location(display, error.line, error.column)
-        raise InputError(rule_finding("schema.yaml", where, error.reason)) from None
+        raise unparsable(display, error) from None
     if not isinstance(document.data, dict):
         raise InputError(rule_finding("schema.yaml", Location(display, 1, 1), "not a mapping of keys"))
     return Layer(display, document, TextCursor(text, display), inline_ignores(text))
